@@ -1,0 +1,31 @@
+# The two commands a fresh clone needs: `make serve` and `make test`.
+# Each creates .venv with the pinned dependencies on first use.
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+
+.PHONY: serve build check publish test clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+serve: $(BIN)/.installed
+	$(BIN)/invoke livereload
+
+build: $(BIN)/.installed
+	$(BIN)/invoke build
+
+check: $(BIN)/.installed
+	$(BIN)/invoke check
+
+publish: $(BIN)/.installed
+	$(BIN)/invoke publish
+
+test: $(BIN)/.installed
+	$(BIN)/pytest
+
+clean:
+	rm -rf output .output.staging .cache

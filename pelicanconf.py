@@ -1,0 +1,116 @@
+"""Settings for building and previewing the portal locally.
+
+publishconf.py imports everything here and changes only what publishing
+needs (absolute URLs, feeds, the deploy target).
+"""
+
+import sys
+from pathlib import Path
+
+# Our own plugin package lives in plugins/; make it importable however
+# Pelican is started (invoke, pytest, or `pelican` by hand).
+sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
+
+# --- The site: one source of truth for names and block texts -------------
+SITENAME = "Đảng bộ huyện Đakrông"
+SITE_SUBTITLE = "Cổng thông tin điện tử Đảng bộ huyện Đakrông, tỉnh Quảng Trị"
+SITE_DESCRIPTION = (
+    "Tin tức về hoạt động của Đảng bộ, chính quyền và các đoàn thể "
+    "huyện Đakrông, tỉnh Quảng Trị."
+)
+AUTHOR = "Ban Thường vụ Huyện ủy Đakrông"
+DEFAULT_LANG = "vi"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+# Empty in development: links are root-relative ("/tin-co-so/...") so they
+# work from the dev server and from the 404 page at any depth, which
+# RELATIVE_URLS would break. publishconf.py sets the real address.
+SITEURL = ""
+RELATIVE_URLS = False
+
+# Categories an article may use, in menu order. A typo in an article's
+# Category would otherwise silently create a new menu entry.
+PORTAL_CATEGORIES = [
+    "Tin tức - Sự kiện",
+    "Xây dựng Đảng",
+    "Kinh tế - Xã hội",
+    "Tin cơ sở",
+]
+
+# Texts of the polls block (the slot the check-and-fill step fills).
+POLLS_HEADING = "Bình chọn"
+POLLS_EMPTY_TEXT = "Hiện tại không có bình chọn nào đang hoạt động."
+
+# --- Content ----------------------------------------------------------------
+PATH = "content"
+PAGE_PATHS = ["pages"]
+ARTICLE_PATHS = [""]
+ARTICLE_EXCLUDES = ["pages", "extra", "images", "polls"]
+STATIC_PATHS = ["images", "extra/robots.txt"]
+EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
+# Editor backup and lock files never become pages or static files.
+IGNORE_FILES = [".*", "*~", "#*#", "*.swp", "*.bak", "*.tmp"]
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang-{number}/", "{base_name}/trang-{number}/index.html"),
+)
+SUMMARY_MAX_LENGTH = 50
+TYPOGRIFY = False
+# Editors write Markdown only; other readers would only add surprises.
+READERS = {"rst": None, "html": None, "htm": None}
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+
+# --- URLs: Vietnamese, ASCII, one file per address ---------------------------
+ARTICLE_URL = "{category}/{slug}.html"
+ARTICLE_SAVE_AS = ARTICLE_URL
+PAGE_URL = "{slug}.html"
+PAGE_SAVE_AS = PAGE_URL
+CATEGORY_URL = "{slug}/"
+CATEGORY_SAVE_AS = "{slug}/index.html"
+TAG_URL = "chu-de/{slug}/"
+TAG_SAVE_AS = "chu-de/{slug}/index.html"
+AUTHOR_URL = "tac-gia/{slug}/"
+AUTHOR_SAVE_AS = "tac-gia/{slug}/index.html"
+CATEGORIES_URL = "chuyen-muc/"
+CATEGORIES_SAVE_AS = "chuyen-muc/index.html"
+TAGS_URL = "chu-de/"
+TAGS_SAVE_AS = "chu-de/index.html"
+AUTHORS_URL = "tac-gia/"
+AUTHORS_SAVE_AS = "tac-gia/index.html"
+ARCHIVES_URL = "luu-tru/"
+ARCHIVES_SAVE_AS = "luu-tru/index.html"
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+# Pelican's defaults that our theme does not offer as pages.
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
+TEMPLATE_PAGES = {}
+
+# --- Feeds: none while previewing (see publishconf.py) -----------------------
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# --- Theme and plugins -------------------------------------------------------
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+# Older/newer links come from pelican-neighbors; the rest is our own.
+PLUGINS = ["portal", "pelican.plugins.neighbors"]
+# Titles, tags and authors are text, never markup: escape everything the
+# templates print, and mark only the sanitised article body as safe.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+DELETE_OUTPUT_DIRECTORY = True
+OUTPUT_PATH = "output"
+CACHE_PATH = ".cache/pelican"

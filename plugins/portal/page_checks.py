@@ -1,0 +1,93 @@
+"""What every generated page must have, by page type.
+
+Each template marks its type in <body data-page-type="...">. A page without
+the marker was not made by our theme (Pelican falls back to its own theme
+when ours lacks a template), and that is a problem too.
+"""
+
+import datetime
+
+from bs4 import BeautifulSoup, Comment
+
+from .polls import SLOT_END, SLOT_START
+
+
+def _text(element) -> str:
+    return " ".join(element.get_text(" ").split()) if element else ""
+
+
+def check_every_page(soup: BeautifulSoup) -> list[str]:
+    problems = []
+    html = soup.find("html")
+    if html is None or html.get("lang") != "vi":
+        problems.append('<html> must have lang="vi"')
+    if not _text(soup.find("title")):
+        problems.append("<title> is missing or empty")
+    if soup.find("meta", attrs={"name": "viewport"}) is None:
+        problems.append('<meta name="viewport"> is missing')
+    problems.extend(check_polls_slot(soup))
+    return problems
+
+
+def check_polls_slot(soup: BeautifulSoup) -> list[str]:
+    slots = soup.select("[data-polls-slot]")
+    if len(slots) != 1:
+        return [f"has {len(slots)} polls slots ([data-polls-slot]); it must have exactly 1"]
+    markers = [c.strip() for c in slots[0].find_all(string=lambda s: isinstance(s, Comment))]
+    if markers.count(SLOT_START[4:-3]) != 1 or markers.count(SLOT_END[4:-3]) != 1:
+        return ["the polls slot lacks its <!--polls-slot--> ... <!--/polls-slot--> markers"]
+    return []
+
+
+def check_article(soup: BeautifulSoup) -> list[str]:
+    problems = []
+    headings = soup.find_all("h1")
+    declared = soup.find("meta", attrs={"property": "og:title"})
+    title = " ".join(declared.get("content", "").split()) if declared else ""
+    if len(headings) != 1:
+        problems.append(f"article has {len(headings)} <h1>; it must have exactly 1")
+    elif _text(headings[0]) != title:
+        problems.append(f'<h1> "{_text(headings[0])}" differs from the title "{title}"')
+    time = soup.select_one("time[datetime]")
+    if time is None:
+        problems.append("article has no <time datetime>")
+    else:
+        try:
+            datetime.datetime.fromisoformat(time["datetime"])
+        except ValueError:
+            problems.append(f'<time datetime="{time["datetime"]}"> is not ISO 8601')
+    if not _text(soup.select_one(".app-article-meta__author")):
+        problems.append("article shows no author (.app-article-meta__author)")
+    if not _text(soup.select_one(".app-article__body")):
+        problems.append("article body (.app-article__body) is empty")
+    canonical = soup.find("link", rel="canonical")
+    if canonical is None or not canonical.get("href"):
+        problems.append('article has no <link rel="canonical" href>')
+    return problems
+
+
+PAGE_TYPES = {
+    "home": [],
+    "article": [check_article],
+    "page": [],
+    "category": [],
+    "tag": [],
+    "author": [],
+    "categories": [],
+    "tags": [],
+    "authors": [],
+    "archives": [],
+    "not-found": [],
+}
+
+
+def check_page(soup: BeautifulSoup) -> list[str]:
+    """Every problem with one generated page, one short phrase each."""
+    body = soup.find("body")
+    page_type = body.get("data-page-type") if body else None
+    if page_type not in PAGE_TYPES:
+        return ["not made by our theme (no known body[data-page-type])"]
+    problems = check_every_page(soup)
+    for check in PAGE_TYPES[page_type]:
+        problems.extend(check(soup))
+    return problems

@@ -1,0 +1,91 @@
+"""Pelican signal handlers. They are defined at module level on purpose:
+Pelican's signals keep weak references, so a handler defined inside
+register() would be silently dropped.
+"""
+
+import logging
+from collections import defaultdict
+
+from pelican import signals
+
+from . import vietnamese
+from .problems import ContentError, display_path, report_problem
+from .sources import PortalMarkdownReader
+
+logger = logging.getLogger("portal")
+
+SAME_CATEGORY_COUNT = 5
+
+
+def use_portal_reader(readers):
+    for extension in PortalMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = PortalMarkdownReader
+
+
+def add_template_helpers(generator):
+    generator.env.filters.update(
+        vi_long_date=vietnamese.long_date,
+        vi_short_date=vietnamese.short_date,
+        vi_month_year=vietnamese.month_year,
+    )
+
+
+def reject_duplicate_slugs(generator):
+    """Two articles at one address: Pelican would keep one and hide the other."""
+    everything = (
+        generator.articles
+        + generator.translations
+        + generator.drafts
+        + generator.drafts_translations
+        + generator.hidden_articles
+        + generator.hidden_translations
+    )
+    by_address = defaultdict(list)
+    for article in everything:
+        by_address[(article.slug, article.lang)].append(article)
+    for (slug, _lang), articles in by_address.items():
+        if len(articles) > 1:
+            files = sorted(display_path(a.source_path) for a in articles)
+            error = ContentError(
+                files[0],
+                f'Slug "{slug}" is also used by {", ".join(files[1:])}; '
+                "give one of them another 'Slug:' or title",
+            )
+            report_problem(error, articles[0].source_path)
+
+
+def prepare_listings(generator):
+    """Menu, sort orders and per-article links the templates only display."""
+    context = generator.context
+    key = vietnamese.vietnamese_sort_key
+
+    generator.categories.sort(key=lambda item: key(item[0].name))
+    generator.authors.sort(key=lambda item: key(item[0].name))
+    tags = sorted(generator.tags.items(), key=lambda item: key(item[0].name))
+    context["categories"] = generator.categories
+    context["authors"] = generator.authors
+    context["tags"] = tags
+
+    order = {name: rank for rank, name in enumerate(context.get("PORTAL_CATEGORIES", []))}
+    context["PORTAL_MENU"] = sorted(
+        (category for category, _ in generator.categories),
+        key=lambda category: (order.get(category.name, len(order)), key(category.name)),
+    )
+
+    months = defaultdict(list)
+    for article in generator.dates:  # newest first
+        months[article.date.date().replace(day=1)].append(article)
+    context["ARCHIVE_MONTHS"] = list(months.items())
+
+    for category, articles in generator.categories:
+        for article in articles:
+            article.same_category = [
+                other for other in articles if other is not article
+            ][:SAME_CATEGORY_COUNT]
+
+
+def register():
+    signals.readers_init.connect(use_portal_reader)
+    signals.generator_init.connect(add_template_helpers)
+    signals.article_generator_pretaxonomy.connect(reject_duplicate_slugs)
+    signals.article_generator_finalized.connect(prepare_listings)

@@ -1,0 +1,22 @@
+"""Settings for publishing: everything in pelicanconf.py, plus what a
+public site needs (its real address, feeds) and where to deploy it."""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+
+from pelicanconf import *  # noqa: E402,F403
+
+# The portal's public address. Replace the default with the real one, or set
+# PORTAL_SITEURL in the environment of the machine that publishes.
+SITEURL = os.environ.get("PORTAL_SITEURL", "https://dangbo.dakrong.example.vn")
+RELATIVE_URLS = False
+
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/tat-ca.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+
+# Where `invoke publish` deploys a checked build: "dir:PATH" (local folder),
+# "rsync:USER@HOST:PATH" (SSH) or "gh-pages:BRANCH" (GitHub Pages).
+PUBLISH_TARGET = os.environ.get("PORTAL_PUBLISH_TARGET", "dir:public")

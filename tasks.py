@@ -1,0 +1,56 @@
+"""Tasks for building, checking, previewing and publishing the portal.
+
+Each task is a line or two: the work lives in plugins/portal.
+"""
+
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
+
+from portal import build as site  # noqa: E402
+from portal import deploy, devserver  # noqa: E402
+from portal.problems import BuildFailed  # noqa: E402
+
+
+def _reporting_failures(action, *args, **kwargs):
+    """Run a build step; problems end the task with their list, not a traceback."""
+    try:
+        return action(*args, **kwargs)
+    except BuildFailed as failure:
+        raise Exit(failure.report(), code=1) from None
+
+
+@task
+def build(c):
+    """Build the site into output/ (pelicanconf.py), then check and fill it."""
+    output = _reporting_failures(site.build_site, "pelicanconf.py")
+    print(f"Built and checked {output}/")
+
+
+@task
+def check(c):
+    """Check and fill the pages already in output/, without rebuilding."""
+    output = _reporting_failures(site.check_output, "pelicanconf.py")
+    print(f"Checked {output}/")
+
+
+@task
+def clean(c):
+    """Remove output/ and Pelican's cache."""
+    site.clean("pelicanconf.py")
+
+
+@task
+def livereload(c, host="127.0.0.1", port=8000):
+    """Build, serve on 127.0.0.1:8000 and rebuild when content or theme change."""
+    devserver.serve(host=host, port=port)
+
+
+@task(help={"target_dir": "deploy into this local folder instead of PUBLISH_TARGET"})
+def publish(c, target_dir=None):
+    """Build with publishconf.py (absolute URLs, feeds), check, then deploy."""
+    output = _reporting_failures(site.build_site, "publishconf.py")
+    _reporting_failures(deploy.deploy, output, "publishconf.py", target_dir=target_dir)
