@@ -20,3 +20,11 @@ CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 # Where `invoke publish` deploys a checked build: "dir:PATH" (local folder),
 # "rsync:USER@HOST:PATH" (SSH) or "gh-pages:BRANCH" (GitHub Pages).
 PUBLISH_TARGET = os.environ.get("PORTAL_PUBLISH_TARGET", "dir:public")
+
+# sitemap.xml for search engines: only meaningful with the real address.
+PLUGINS = PLUGINS + ["pelican.plugins.sitemap"]  # noqa: F405
+SITEMAP = {
+    "format": "xml",
+    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
+    "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
+}

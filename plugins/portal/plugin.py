@@ -52,6 +52,13 @@ def reject_duplicate_slugs(generator):
                 "give one of them another 'Slug:' or title",
             )
             report_problem(error, articles[0].source_path)
+            _drop(generator, articles[1:])  # the build fails; this avoids a second, vaguer error
+
+
+def _drop(generator, unwanted):
+    for name in ("articles", "translations", "drafts", "drafts_translations",
+                 "hidden_articles", "hidden_translations"):
+        setattr(generator, name, [a for a in getattr(generator, name) if a not in unwanted])
 
 
 def prepare_listings(generator):

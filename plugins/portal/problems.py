@@ -71,7 +71,7 @@ class ProblemCollector(logging.Handler):
         self._reported_files.add(os.path.abspath(source_path))
 
     def emit(self, record: logging.LogRecord) -> None:
-        if str(record.msg).startswith("There are %s items"):
+        if str(record.msg).startswith("There are %s "):
             return  # two articles with one slug: reject_duplicate_slugs says it better
         if record.msg == "Could not process %s" and record.args:
             if self._source_reported(record.args[0]):

@@ -1,0 +1,79 @@
+"""The check-and-fill step: placeholder everywhere, idempotent, and loud
+about pages that lack what their type needs."""
+
+import pytest
+
+from conftest import SEED_ARTICLE_URL, parse
+from portal.check_and_fill import check_and_fill
+from portal.problems import BuildFailed
+
+PLACEHOLDER = "Hiện tại không có bình chọn nào đang hoạt động."
+
+
+def test_every_page_has_the_polls_placeholder_exactly_once(all_pages):
+    assert len(all_pages) >= 10
+    for name, soup in all_pages.items():
+        slots = soup.select("[data-polls-slot]")
+        assert len(slots) == 1, name
+        assert slots[0].h2.get_text() == "Bình chọn", name
+        assert soup.get_text().count(PLACEHOLDER) == 1, name
+        assert slots[0].select_one("p").get_text() == PLACEHOLDER, name
+
+
+def test_running_the_step_again_changes_no_byte(site, settings, copy_of):
+    output = copy_of(site)
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert check_and_fill(output, settings) == []
+    after = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def _damage(output, relative, old, new):
+    page = output / relative
+    html = page.read_text(encoding="utf-8")
+    assert old in html
+    page.write_text(html.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_article_without_its_h1_fails_naming_the_page(site, settings, copy_of):
+    output = copy_of(site)
+    soup = parse(output / SEED_ARTICLE_URL)
+    heading = str(soup.h1)
+    _damage(output, SEED_ARTICLE_URL, heading, "")
+    problems = [str(p) for p in check_and_fill(output, settings)]
+    assert problems == [f"output/{SEED_ARTICLE_URL}: article has 0 <h1>; it must have exactly 1"]
+
+
+def test_a_page_without_its_polls_slot_fails_naming_the_page(site, settings, copy_of):
+    output = copy_of(site)
+    _damage(output, "luu-tru/index.html", "data-polls-slot", "data-something-else")
+    problems = [str(p) for p in check_and_fill(output, settings)]
+    assert problems == [
+        "output/luu-tru/index.html: has 0 polls slots ([data-polls-slot]); it must have exactly 1"
+    ]
+
+
+def test_each_problem_is_one_line_and_the_task_exits_non_zero(site, settings, copy_of, monkeypatch):
+    output = copy_of(site)
+    _damage(output, "index.html", 'lang="vi"', 'lang="en"')
+    _damage(output, "404.html", '<meta name="viewport"', '<meta name="x"')
+    from portal import build
+
+    monkeypatch.setattr(build, "load_settings", lambda *_: {**settings, "OUTPUT_PATH": str(output)})
+    with pytest.raises(BuildFailed) as failure:
+        build.check_output()
+    lines = failure.value.report().splitlines()
+    assert lines == [
+        f'{output.name}/404.html: <meta name="viewport"> is missing',
+        f'{output.name}/index.html: <html> must have lang="vi"',
+        "check failed: 2 problems; nothing was replaced.",
+    ]
+
+
+def test_a_page_not_made_by_our_theme_is_a_problem(site, settings, copy_of):
+    output = copy_of(site)
+    _damage(output, "chu-de/index.html", 'data-page-type="tags"', 'data-page-type=""')
+    problems = [str(p) for p in check_and_fill(output, settings)]
+    assert problems == [
+        "output/chu-de/index.html: not made by our theme (no known body[data-page-type])"
+    ]

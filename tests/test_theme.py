@@ -1,0 +1,108 @@
+"""Our theme on every page type: the accessible page shell, navigation,
+breadcrumbs, and the pages a news portal needs."""
+
+from conftest import SEED_ARTICLE_URL, article, parse
+
+PAGE_TYPES = {
+    "index.html": "home",
+    SEED_ARTICLE_URL: "article",
+    "gioi-thieu.html": "page",
+    "tin-co-so/index.html": "category",
+    "chu-de/nghi-quyet-dai-hoi/index.html": "tag",
+    "tac-gia/nguyen-thi-hao/index.html": "author",
+    "chuyen-muc/index.html": "categories",
+    "chu-de/index.html": "tags",
+    "tac-gia/index.html": "authors",
+    "luu-tru/index.html": "archives",
+    "404.html": "not-found",
+}
+
+
+def test_every_page_type_is_made_by_our_theme(all_pages):
+    for name, page_type in PAGE_TYPES.items():
+        assert all_pages[name].body["data-page-type"] == page_type, name
+    for name, soup in all_pages.items():
+        assert soup.body.get("data-page-type"), f"{name} fell back to another theme"
+
+
+def test_every_page_has_the_same_accessible_shell(all_pages):
+    for name, soup in all_pages.items():
+        assert soup.html["lang"] == "vi", name
+        first_link = soup.body.find("a")
+        assert "app-skip-link" in first_link["class"], name
+        assert first_link["href"] == "#main-content", name
+        assert soup.select_one("main#main-content"), name
+        assert soup.select_one("header .app-header__name").get_text() == "Đảng bộ huyện Đakrông"
+        footer = soup.select_one("footer.app-footer")
+        assert footer.find("a")["href"] == "#top", name  # works without JavaScript
+        assert soup.body["id"] == "top", name
+        assert not soup.find("script", src=lambda s: s and "://" in s), name
+        for link in soup.find_all("link", rel="stylesheet"):
+            assert "://" not in link["href"], name  # nothing from another host
+
+
+def test_navigation_lists_categories_with_articles_and_marks_the_current_one(all_pages):
+    nav = all_pages["tin-co-so/index.html"].select_one('nav[aria-label="Chuyên mục"]')
+    labels = [a.get_text() for a in nav.select("a")]
+    assert labels == ["Trang chủ", "Tin cơ sở", "Giới thiệu", "Lưu trữ"]
+    assert nav.select_one('[aria-current="page"]').get_text() == "Tin cơ sở"
+
+
+def test_article_breadcrumbs_lead_home_through_the_category(seed_page):
+    crumbs = seed_page.select('nav[aria-label] ol li')
+    assert [c.get_text(strip=True) for c in crumbs[:2]] == ["Trang chủ", "Tin cơ sở"]
+    assert crumbs[1].a["href"] == "/tin-co-so/"
+    assert crumbs[-1]["aria-current"] == "page"
+    assert crumbs[-1].find("a") is None
+
+
+def test_article_page_links_tags_author_and_has_a_canonical_link(seed_page):
+    tags = [a.get_text() for a in seed_page.select(".app-article-tags a")]
+    assert tags == ["Nghị quyết Đại hội", "Đại hội Đảng bộ", "Xây dựng Đảng", "Nông thôn mới"]
+    assert seed_page.select_one('a[rel="author"]')["href"] == "/tac-gia/nguyen-thi-hao/"
+    assert seed_page.find("link", rel="canonical")["href"] == "/" + SEED_ARTICLE_URL
+
+
+def test_home_lists_the_latest_news(all_pages):
+    cards = all_pages["index.html"].select(".app-news-card")
+    assert len(cards) == 1
+    assert cards[0].a["href"] == "/" + SEED_ARTICLE_URL
+    assert cards[0].time.get_text() == "14/09/2020"
+
+
+def test_archives_group_by_vietnamese_month(all_pages):
+    months = [h.get_text() for h in all_pages["luu-tru/index.html"].select(".app-archive-month h2")]
+    assert months == ["Tháng 9, 2020"]
+
+
+def test_stylesheet_is_mobile_first_with_a_print_section(site):
+    css = (site / "theme/css/site.css").read_text(encoding="utf-8")
+    assert "@media print" in css
+    assert "max-width:" not in css.split("@media")[1].split("{")[0]  # queries grow with min-width
+
+
+def test_lists_paginate_with_older_newer_and_same_category_links(fixture_site):
+    for number in range(1, 24):
+        fixture_site.write(
+            f"tin-co-so/tin-{number:02}.md",
+            article(title=f"Tin số {number:02}", date=f"2024-05-{number:02} 08:00",
+                    category="Tin cơ sở" if number % 2 else "Xây dựng Đảng"),
+        )
+    output = fixture_site.build()
+    home = parse(output / "index.html")
+    assert len(home.select(".app-news-card")) == 10
+    assert home.select_one(".app-pagination__status").get_text() == "Trang 1/3"
+    next_url = home.select_one('a[rel="next"]')["href"]
+    assert next_url == "/trang-2/"
+    second = parse(output / "trang-2" / "index.html")
+    assert second.select_one('a[rel="prev"]')["href"] == "/index.html"
+    category = parse(output / "tin-co-so" / "index.html")
+    assert category.select_one(".app-pagination__status").get_text() == "Trang 1/2"
+    assert (output / "tin-co-so" / "trang-2" / "index.html").is_file()
+
+    middle = parse(output / "xay-dung-dang" / "tin-so-10.html")
+    assert middle.select_one(".app-neighbours__link--newer")["href"] == "/tin-co-so/tin-so-11.html"
+    assert middle.select_one(".app-neighbours__link--older")["href"] == "/tin-co-so/tin-so-09.html"
+    same = [a.get_text() for a in middle.select(".app-related a")]
+    assert same == ["Tin số 22", "Tin số 20", "Tin số 18", "Tin số 16", "Tin số 14"]
+    assert middle.select_one(".app-article-meta time").get_text() == "Thứ Sáu, 10/05/2024 08:00"
