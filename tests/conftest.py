@@ -13,6 +13,8 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 from portal.build import build_site, load_settings  # noqa: E402
 
+pytest_plugins = ["browser_fixtures"]
+
 SEED = ROOT.parent / "shared" / "seed" / "article-dakrong-nghi-quyet-dai-hoi-vi.txt"
 SEED_ARTICLE_URL = (
     "tin-co-so/dang-bo-huyen-dakrong-quyet-tam-dua-nghi-quyet-dai-hoi-dang-bo-"
