@@ -92,7 +92,9 @@ DAY_ARCHIVE_SAVE_AS = ""
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
 # Pelican's defaults that our theme does not offer as pages.
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "search", "404"]
+SEARCH_URL = "tim-kiem/"
+SEARCH_SAVE_AS = "tim-kiem/index.html"
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 TEMPLATE_PAGES = {}
 
@@ -114,3 +116,22 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 DELETE_OUTPUT_DIRECTORY = True
 OUTPUT_PATH = "output"
 CACHE_PATH = ".cache/pelican"
+
+# --- Polls and visit statistics ---------------------------------------------
+# One YAML file per poll in content/polls/ (see README.md, "Bình chọn"). The
+# check-and-fill step and `invoke polls` fill the sidebar block and the
+# results page from them, judging "open" at POLLS_NOW ("2024-05-10 08:00",
+# site time) when set, else at SOURCE_DATE_EPOCH, else at the real time.
+POLLS_PATH = "polls"
+POLLS_NOW = None
+POLL_RESULTS_TITLE = "Kết quả bình chọn"
+POLL_RESULTS_EMPTY_TEXT = "Chưa có cuộc bình chọn nào kết thúc."
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "poll_results"]
+POLL_RESULTS_URL = "ket-qua-binh-chon/"
+POLL_RESULTS_SAVE_AS = "ket-qua-binh-chon/index.html"
+# Off while empty: the static site has no counts of its own. Set it to a
+# counter's JSON address (HTTPS, or a path on this site proxied to it), and
+# name the fields holding the two counts ("a.b" for nested ones).
+VISIT_STATS_URL = ""
+VISIT_STATS_FIELDS = {"online": "online", "total": "total"}
+VISIT_STATS_HEADING = "Thống kê truy cập"

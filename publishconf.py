@@ -21,10 +21,12 @@ CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 # "rsync:USER@HOST:PATH" (SSH) or "gh-pages:BRANCH" (GitHub Pages).
 PUBLISH_TARGET = os.environ.get("PORTAL_PUBLISH_TARGET", "dir:public")
 
-# sitemap.xml for search engines: only meaningful with the real address.
-PLUGINS = PLUGINS + ["pelican.plugins.sitemap"]  # noqa: F405
+# sitemap.xml for search engines: only meaningful with the real address;
+# robots.txt names it (portal.quality.robots). The 404 page is no page to index.
+PLUGINS = PLUGINS + ["pelican.plugins.sitemap", "portal.quality.robots"]  # noqa: F405
 SITEMAP = {
     "format": "xml",
+    "exclude": [r"^404\.html$"],
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }

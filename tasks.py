@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
 
 from portal import build as site  # noqa: E402
 from portal import deploy, devserver  # noqa: E402
+from portal import polls as site_polls  # noqa: E402
 from portal.problems import BuildFailed  # noqa: E402
 
 
@@ -54,3 +55,10 @@ def publish(c, target_dir=None):
     """Build with publishconf.py (absolute URLs, feeds), check, then deploy."""
     output = _reporting_failures(site.build_site, "publishconf.py")
     _reporting_failures(deploy.deploy, output, "publishconf.py", target_dir=target_dir)
+
+
+@task
+def polls(c):
+    """Refresh the poll blocks and results page in output/, without rebuilding."""
+    output, changed = _reporting_failures(site_polls.refresh_output, "pelicanconf.py")
+    print(f"Refreshed polls in {output}/: {changed} page(s) changed")

@@ -6,10 +6,11 @@ when ours lacks a template), and that is a problem too.
 """
 
 import datetime
+import unicodedata
 
 from bs4 import BeautifulSoup, Comment
 
-from .polls import SLOT_END, SLOT_START
+from .polls import ARCHIVE_END, ARCHIVE_START, SLOT_END, SLOT_START
 
 
 def _text(element) -> str:
@@ -36,6 +37,17 @@ def check_polls_slot(soup: BeautifulSoup) -> list[str]:
     markers = [c.strip() for c in slots[0].find_all(string=lambda s: isinstance(s, Comment))]
     if markers.count(SLOT_START[4:-3]) != 1 or markers.count(SLOT_END[4:-3]) != 1:
         return ["the polls slot lacks its <!--polls-slot--> ... <!--/polls-slot--> markers"]
+    return []
+
+
+def check_poll_archive(soup: BeautifulSoup) -> list[str]:
+    """The poll results page keeps the markers `invoke polls` refills."""
+    slots = soup.select("[data-poll-archive-slot]")
+    if len(slots) != 1:
+        return [f"has {len(slots)} poll archive slots ([data-poll-archive-slot]); it must have exactly 1"]
+    markers = [c.strip() for c in slots[0].find_all(string=lambda s: isinstance(s, Comment))]
+    if markers.count(ARCHIVE_START[4:-3]) != 1 or markers.count(ARCHIVE_END[4:-3]) != 1:
+        return ["the poll archive slot lacks its <!--poll-archive--> ... <!--/poll-archive--> markers"]
     return []
 
 
@@ -77,8 +89,17 @@ PAGE_TYPES = {
     "tags": [],
     "authors": [],
     "archives": [],
+    "search": [],
+    "poll-results": [check_poll_archive],
     "not-found": [],
 }
+
+
+def check_text_form(html: str) -> list[str]:
+    """Decomposed Unicode (NFD) looks right but breaks search and sorting."""
+    if unicodedata.is_normalized("NFC", html):
+        return []
+    return ["text is not in composed Unicode (NFC); a source file or template needs saving as NFC"]
 
 
 def check_page(soup: BeautifulSoup) -> list[str]:

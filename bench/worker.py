@@ -1,0 +1,134 @@
+"""One measured build, run by run.py in a child process of its own, so that
+the child's peak memory belongs to that build alone.
+
+    python bench/worker.py ours-full    CONTENT OUTPUT CACHE
+    python bench/worker.py ours-rebuild CONTENT OUTPUT CACHE EDIT_FILE RUNS
+    python bench/worker.py pelican-full    ...   (Pelican's own theme, no plugins)
+    python bench/worker.py pelican-rebuild ...
+
+Prints one line of JSON with the timings (seconds, inside the process: what
+the dev server, which is already running, waits for).
+"""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "plugins"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import CATEGORIES  # noqa: E402
+
+CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+
+
+def _timed(function, name, timings):
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            timings[name] = time.perf_counter() - started
+
+    return timed
+
+
+def ours_builder(content, output, cache, **extra):
+    """build_site with our settings and theme; records check-and-fill's share."""
+    from portal import build
+
+    # The steps build_site runs after Pelican, timed where build.py calls them.
+    timings = {}
+    for step in ("check_and_fill", "build_search_index"):
+        if hasattr(build, step):
+            setattr(build, step, _timed(getattr(build, step), step, timings))
+
+    def run():
+        build.build_site(
+            "pelicanconf.py",
+            PATH=str(content),
+            OUTPUT_PATH=str(output),
+            CACHE_PATH=str(cache),
+            PORTAL_CATEGORIES=CATEGORIES,
+            **extra,
+        )
+        return dict(timings)
+
+    return run
+
+
+def pelican_builder(content, output, cache, **extra):
+    """Plain Pelican: its default theme, no plugins, the same URLs' pagination."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    def run():
+        settings = read_settings(None, override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(cache),
+            "PAGE_PATHS": ["pages"],
+            "ARTICLE_EXCLUDES": ["pages", "extra", "images"],
+            "STATIC_PATHS": ["images"],
+            "DEFAULT_PAGINATION": 10,
+            "DEFAULT_LANG": "vi",
+            "TIMEZONE": "Asia/Ho_Chi_Minh",
+            "SITENAME": "Đảng bộ huyện Đakrông",
+            "PLUGINS": [],  # no namespace plugins found in the venv
+            "FEED_ALL_ATOM": None,
+            "CATEGORY_FEED_ATOM": None,
+            "TRANSLATION_FEED_ATOM": None,
+            "AUTHOR_FEED_ATOM": None,
+            "AUTHOR_FEED_RSS": None,
+            "DELETE_OUTPUT_DIRECTORY": True,
+            **extra,
+        })
+        Pelican(settings).run()
+        return {}
+
+    return run
+
+
+BUILDERS = {"ours": ours_builder, "pelican": pelican_builder}
+
+
+def main(argv):
+    mode, content, output, cache = argv[:4]
+    system, kind = mode.split("-")
+    os.chdir(REPO)  # pelicanconf.py names the theme and plugins relative to it
+    if kind == "full":
+        run = BUILDERS[system](content, output, cache)
+        started = time.perf_counter()
+        extra = run()
+        result = {"build": time.perf_counter() - started, **extra}
+    else:
+        edit_file, runs = Path(argv[4]), int(argv[5])
+        run = BUILDERS[system](content, output, cache, **CACHED)
+        started = time.perf_counter()
+        run()  # a cold build fills the cache, as the dev server's first build does
+        result = {"cold_with_cache": time.perf_counter() - started, "edited": [], "unchanged": [],
+                  "edited_check_and_fill": [], "edited_search_index": []}
+        original = edit_file.read_text(encoding="utf-8")
+        try:
+            for number in range(runs):
+                edit_file.write_text(
+                    original + f"\nMột đoạn sửa lần {number + 1} của biên tập viên.\n",
+                    encoding="utf-8")
+                started = time.perf_counter()
+                extra = run()
+                result["edited"].append(time.perf_counter() - started)
+                result["edited_check_and_fill"].append(extra.get("check_and_fill", 0.0))
+                result["edited_search_index"].append(extra.get("build_search_index", 0.0))
+                started = time.perf_counter()
+                run()
+                result["unchanged"].append(time.perf_counter() - started)
+        finally:
+            edit_file.write_text(original, encoding="utf-8")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
