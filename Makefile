@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: serve build check publish test clean
+.PHONY: serve build check publish test clean bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,8 @@ test: $(BIN)/.installed
 
 clean:
 	rm -rf output .output.staging .cache
+
+# Not part of `make test`: a timing run of several minutes (see bench/README.md).
+bench: $(BIN)/.installed bench/requirements.txt
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -62,3 +62,53 @@ def polls(c):
     """Refresh the poll blocks and results page in output/, without rebuilding."""
     output, changed = _reporting_failures(site_polls.refresh_output, "pelicanconf.py")
     print(f"Refreshed polls in {output}/: {changed} page(s) changed")
+
+
+# --- Quality gate: independent tools over the built output/ (plugins/portal/quality)
+from portal import quality  # noqa: E402
+from portal.quality import accessibility, feeds, html_validator, lighthouse as lighthouse_tool  # noqa: E402
+from portal.quality import links, screenshots as screenshot_tool  # noqa: E402
+
+
+def _passing(problems, what):
+    """Print what a check found; any problem ends the task with exit code 1."""
+    if problems:
+        raise Exit(quality.problems_report(problems, what), code=1)
+    print(quality.problems_report(problems, what))
+
+
+def _output():
+    return Path(site.load_settings("pelicanconf.py")["OUTPUT_PATH"])
+
+
+@task
+def validate(c):
+    """Nu HTML validator over output/; feeds, sitemap and robots.txt too after a publish build."""
+    out = _output()
+    _passing(html_validator.validate_html(out) + feeds.published_files_problems(out, quality.site_address(out)), "validate")
+
+
+@task
+def a11y(c):
+    """axe-core WCAG 2.1 AA, skip link and focus styles on each page type at 375 and 1280 px."""
+    _passing(accessibility.check_site(_output()), "a11y")
+
+
+@task
+def linkcheck(c):
+    """Every link, image, stylesheet, script, feed and canonical in output/ resolves to a file."""
+    _passing(links.broken_links(_output(), quality.site_address(_output())), "linkcheck")
+
+
+@task
+def lighthouse(c):
+    """Lighthouse (mobile) on the home page and the first article of a publish build on 127.0.0.1."""
+    for address, report in lighthouse_tool.audit_published_site().items():
+        print(address, lighthouse_tool.scores(report), *lighthouse_tool.failing_audits(report), sep="\n  ")
+
+
+@task(help={"folder": "where the PNGs go (default screenshots/)"})
+def screenshots(c, folder="screenshots"):
+    """PNG screenshots of each page type of output/ at 375 and 1280 px."""
+    written = screenshot_tool.screenshots_of(_output(), Path(folder))
+    print(f"{len(written)} screenshots in {folder}/")

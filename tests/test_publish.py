@@ -57,3 +57,46 @@ def test_the_target_holds_exactly_the_checked_build(published):
     deployed = sorted(p.relative_to(target).as_posix() for p in target.rglob("*"))
     assert deployed == built
     assert "Hiện tại không có bình chọn nào đang hoạt động." in (target / "index.html").read_text(encoding="utf-8")
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_failed_publish_build_leaves_the_published_site_as_it_was(published):
+    project, target = published
+    before = _snapshot(target)
+    bad = project / "content" / "tin-co-so" / "sai.md"
+    bad.write_text("Title: Sai\nDate: 2020-02-31\nAuthor: A\nCategory: Tin cơ sở\n\nx\n", encoding="utf-8")
+    try:
+        result = subprocess.run(
+            [os.path.join(os.path.dirname(sys.executable), "invoke"), "publish", "--target-dir", str(target)],
+            cwd=project, capture_output=True, text=True, env={**os.environ, "PORTAL_SITEURL": SITEURL},
+        )
+    finally:
+        bad.unlink()
+    assert result.returncode == 1
+    assert "content/tin-co-so/sai.md:2: Date \"2020-02-31\" is not a real date" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _snapshot(target) == before
+
+
+def test_an_interrupted_copy_leaves_the_old_site_in_place(published, monkeypatch):
+    from portal import deploy
+
+    project, target = published
+    before = _snapshot(target)
+    real_copy = shutil.copy2
+    copied = []
+
+    def copy_then_fail(source, destination, **kwargs):
+        if len(copied) == 5:
+            raise OSError("disk full")  # the deploy is cut off half-way
+        copied.append(source)
+        return real_copy(source, destination, **kwargs)
+
+    monkeypatch.setattr(shutil, "copy2", copy_then_fail)
+    with pytest.raises(OSError):
+        deploy.to_directory(project / "output", str(target))
+    assert _snapshot(target) == before
+    assert not (target.parent / f".{target.name}.incoming").exists()

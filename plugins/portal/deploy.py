@@ -38,9 +38,12 @@ def to_directory(output: Path, target: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     incoming = target.with_name(f".{target.name}.incoming")
     shutil.rmtree(incoming, ignore_errors=True)
-    shutil.copytree(output, incoming)
-    incoming.chmod(0o755)  # the document root must be readable by the server
-    replace_directory(incoming, target)
+    try:
+        shutil.copytree(output, incoming, copy_function=shutil.copy2)
+        incoming.chmod(0o755)  # the document root must be readable by the server
+        replace_directory(incoming, target)
+    finally:
+        shutil.rmtree(incoming, ignore_errors=True)
 
 
 def with_rsync(output: Path, destination: str) -> None:

@@ -20,7 +20,11 @@ WATCHED = [
 
 def rebuild(settings_file="pelicanconf.py") -> bool:
     try:
-        build_site(settings_file, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+        build_site(
+            settings_file, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+            # livereload injects an inline script, which the policy would block
+            CONTENT_SECURITY_POLICY="",
+        )
     except BuildFailed as failure:
         print(failure.report(), flush=True)
         return False

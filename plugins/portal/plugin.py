@@ -10,7 +10,9 @@ from pelican import signals
 
 from . import vietnamese
 from .problems import ContentError, display_path, report_problem
+from .links import check_internal_links
 from .search import folded_words
+from .security import add_content_security_policy
 from .sources import PortalMarkdownReader
 
 logger = logging.getLogger("portal")
@@ -99,17 +101,48 @@ def add_search_words(content):
     """What a page's search entry matches besides its visible text."""
     authors = " ".join(author.name for author in getattr(content, "authors", []))
     tags = " ".join(tag.name for tag in getattr(content, "tags", []))
-    content.search_folded = folded_words(content.title, content.content, tags, authors)
+    # _content: the body before Pelican resolves {static} links, which it can
+    # only do once static files are known (reading .content now would warn).
+    content.search_folded = folded_words(content.title, content._content, tags, authors)
 
 
 def prepare_pages(generator):
+    generator.hidden_pages = []  # "hidden" means private here: see keep_hidden_private
+    generator.hidden_translations = []
     for page in generator.pages + generator.translations:
         add_search_words(page)
 
 
+def keep_hidden_private(generator):
+    """Pelican writes Status: hidden articles (unlisted); a government portal
+    treats them like drafts: not published at all."""
+    generator.hidden_articles = []
+    generator.hidden_translations = []
+
+
+# Contents whose plain internal links are checked once the site is written.
+_written_contents = []
+
+
+def remember_contents(generators):
+    _written_contents.clear()
+    for generator in generators:
+        for name in ("articles", "translations", "pages"):
+            _written_contents.extend(getattr(generator, name, []))
+
+
+def check_links_after_writing(pelican):
+    check_internal_links(_written_contents, pelican.settings["OUTPUT_PATH"], pelican.settings["SITEURL"])
+    _written_contents.clear()
+
+
 def register():
+    signals.initialized.connect(add_content_security_policy)
     signals.readers_init.connect(use_portal_reader)
     signals.generator_init.connect(add_template_helpers)
     signals.article_generator_pretaxonomy.connect(reject_duplicate_slugs)
     signals.article_generator_finalized.connect(prepare_listings)
     signals.page_generator_finalized.connect(prepare_pages)
+    signals.article_generator_finalized.connect(keep_hidden_private)
+    signals.all_generators_finalized.connect(remember_contents)
+    signals.finalized.connect(check_links_after_writing)

@@ -115,8 +115,8 @@ def read_poll(path: Path, shown: str, timezone) -> Poll:
         mark = getattr(error, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
         reason = getattr(error, "problem", None) or "not valid YAML"
-        raise PollDataError([Problem(where, f"{reason}; check the indentation and "
-                                     "the colon after each field name")]) from None
+        raise PollDataError([Problem(where, f"{reason}; check the indentation, and put "
+                                     'text that contains ": " in double quotes')]) from None
     if not isinstance(data, dict):
         raise PollDataError([Problem(shown, "a poll file is a list of fields "
                                      "('id: ...', 'question: ...'); see content/polls/README.md")])

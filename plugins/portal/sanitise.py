@@ -2,6 +2,10 @@
 anywhere can format text, never run code.
 """
 
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlparse
+
 import nh3
 
 BODY_TAGS = nh3.ALLOWED_TAGS - {"center", "strike", "tt", "acronym", "map", "area"}
@@ -14,14 +18,50 @@ BODY_ATTRIBUTES = {
     "*": {"id", "lang", "title"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+EXTERNAL_REL = "noopener noreferrer"
+
+
+class _Markup(HTMLParser):
+    """The tags and attributes of a fragment, to tell what cleaning removed."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name == "rel":
+                continue  # ours to set
+            if name in ("href", "src") and value:
+                value = re.sub(r"\s", "", value).lower()
+                self.found.append(f"{name}={value[:40]}")
+            else:
+                self.found.append(f"{name}=")
+
+
+def removed_markup(before: str, after: str) -> list[str]:
+    """What `before` had that `after` lost, e.g. ['<script>', 'onclick=']."""
+    kept = _Markup(after).found
+    lost = []
+    for item in _Markup(before).found:
+        if item in kept:
+            kept.remove(item)
+        elif item not in lost:
+            lost.append(item)
+    return lost
+
+
 
 
 def clean_body(html: str) -> str:
-    """The body with only allowed tags, attributes and URL schemes.
+    """The body with only allowed tags, attributes and URL schemes, and
+    rel="noopener noreferrer" on links to other sites.
 
     Comments go too: editors leave notes to each other in them.
     """
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=BODY_TAGS,
         clean_content_tags={"script", "style"},
@@ -30,3 +70,16 @@ def clean_body(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    return _mark_external_links(cleaned)
+
+
+_LINK = re.compile(r'<a href="([^"]*)"')
+
+
+def _mark_external_links(html: str) -> str:
+    def mark(match):
+        if urlparse(match.group(1)).scheme in ("http", "https"):
+            return f'{match.group(0)} rel="{EXTERNAL_REL}"'
+        return match.group(0)
+
+    return _LINK.sub(mark, html)

@@ -14,7 +14,8 @@ import re
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 
-from .sanitise import clean_body
+from .links import check_images_have_alt, check_linked_files_exist
+from .sanitise import clean_body, removed_markup
 from .problems import ContentError, display_path, report_problem
 from .vietnamese import to_nfc
 
@@ -183,7 +184,16 @@ class PortalMarkdownReader(MarkdownReader):
 
         self._source_path = source_path
         self._md = Markdown(**self.settings["MARKDOWN"])
-        content = clean_body(self._md.convert(text))
+        converted = self._md.convert(text)
+        content = clean_body(converted)
+        removed = removed_markup(converted, content)
+        if removed:
+            logger.warning(
+                "portal: %s: removed what could run code or is not allowed in an article: %s",
+                shown, ", ".join(removed),
+            )
+        check_images_have_alt(content, text, shown)
+        check_linked_files_exist(content, text, source_path, shown, self.settings["PATH"])
         metadata = self._parse_metadata(getattr(self._md, "Meta", {}))
         if "date" in header:
             # Shown with its time only when the editor gave one.

@@ -12,3 +12,20 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 # npm packages pinned in package.json; `make node_modules/.installed` puts them here.
 NODE_MODULES = PROJECT_ROOT / "node_modules"
+
+
+def site_address(output: Path) -> str:
+    """The SITEURL `output` was built for: the publish one when it holds a sitemap, else ""."""
+    if not (output / "sitemap.xml").is_file():
+        return ""  # a preview build: root-relative addresses
+    from pelican.settings import read_settings
+
+    return read_settings(str(PROJECT_ROOT / "publishconf.py"))["SITEURL"]
+
+
+def problems_report(problems: list, what: str) -> str:
+    """The problems, one a line, and a closing count."""
+    count = len(problems)
+    lines = [str(problem) for problem in problems]
+    lines.append(f"{what}: {count} problem{'s' if count != 1 else ''}" if count else f"{what}: no problems")
+    return "\n".join(lines)

@@ -8,6 +8,8 @@ axe-playwright-python: new axe releases add rules, so it changes only on purpose
 from axe_playwright_python.sync_playwright import Axe
 
 from ..problems import Problem
+from .browser import chromium
+from .pages import WIDTHS, page_of_each_type, served
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SKIP_LINK_TARGET = "#main-content"
@@ -48,35 +50,64 @@ def skip_link_problems(page, where: str) -> list[Problem]:
     return problems
 
 
-# The element's focus indicator: what :focus-visible changes from its resting look.
-_FOCUS_LOOK = """el => {
-    const s = getComputedStyle(el);
-    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow,
-            s.backgroundColor, s.color, s.borderColor, s.textDecorationLine].join('|');
+# For the element that has focus: a name for people, and whether its focused
+# look differs from its resting look (an outline, a shadow, colours...).
+_FOCUSED_ELEMENT = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const look = () => {
+        const s = getComputedStyle(el);
+        return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow,
+                s.backgroundColor, s.color, s.borderColor, s.textDecorationLine].join('|');
+    };
+    const focused = look();
+    el.blur();
+    const resting = look();
+    el.focus({focusVisible: true});
+    const label = (el.getAttribute('aria-label') || el.textContent || el.value || '').trim();
+    return {name: `${el.tagName.toLowerCase()} "${label.slice(0, 40)}" ${el.getAttribute('href') || ''}`,
+            visible: focused !== resting};
 }"""
 
 
 def focus_style_problems(page, where: str) -> list[Problem]:
-    """Tab through the page: every element that takes focus must look different while focused."""
-    problems, seen = [], set()
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    """Tab through the page: every element that takes focus must look different while focused.
+
+    Returns the problems and how many tab stops were visited.
+    """
+    problems, seen = [], []
     for _ in range(MAX_TAB_STOPS):
         page.keyboard.press("Tab")
-        element = page.evaluate_handle("() => document.activeElement")
-        name = page.evaluate("""el => el === document.body ? null :
-            el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-            ' "' + (el.textContent || el.value || '').trim().slice(0, 40) + '"'
-            + ' ' + (el.getAttribute('href') || '')""", element)
-        if name is None or name in seen:
+        stop = page.evaluate(_FOCUSED_ELEMENT)
+        if stop is None or (seen and stop["name"] == seen[0]):
             break  # back at the start: every tab stop was visited
-        seen.add(name)
-        focused_look = page.evaluate(_FOCUS_LOOK, element)
-        outline = page.evaluate("el => { const s = getComputedStyle(el); "
-                                "return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 "
-                                "|| s.boxShadow !== 'none'; }", element)
-        page.evaluate("el => el.blur()", element)
-        resting_look = page.evaluate(_FOCUS_LOOK, element)
-        if not outline and focused_look == resting_look:
-            problems.append(Problem(where, f"{name} shows no visible focus style"))
-        page.evaluate("el => el.focus({focusVisible: true})", element)
+        seen.append(stop["name"])
+        if not stop["visible"]:
+            problems.append(Problem(where, f"{stop['name']} shows no visible focus style"))
+    return problems, len(seen)
+
+
+def page_problems(browser, url: str, width: int, where: str) -> list[Problem]:
+    """axe, the skip link and focus styles on one page at one width."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(url)
+        problems = axe_violations(page, where)
+        page.goto(url)
+        problems += skip_link_problems(page, where)
+        page.goto(url)
+        problems += focus_style_problems(page, where)[0]
+        return problems
+    finally:
+        context.close()
+
+
+def check_site(output) -> list[Problem]:
+    """Every page type of `output`, at each width, served on 127.0.0.1."""
+    problems = []
+    with served(output) as base_url, chromium() as browser:
+        for address in page_of_each_type(output).values():
+            for width in WIDTHS:
+                problems += page_problems(browser, base_url + address, width, f"{address} at {width}px")
     return problems

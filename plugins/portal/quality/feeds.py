@@ -99,3 +99,10 @@ def robots_problems(output: Path, siteurl: str) -> list[Problem]:
 def _says_noindex(path: Path) -> bool:
     head = path.read_text(encoding="utf-8").split("</head>", 1)[0].lower()
     return 'name="robots"' in head and "noindex" in head
+
+
+def published_files_problems(output: Path, siteurl: str) -> list[Problem]:
+    """Feeds, sitemap and robots.txt of a publish build; a preview build (no siteurl) has none."""
+    if not siteurl:
+        return []
+    return feed_problems(output) + sitemap_problems(output, siteurl) + robots_problems(output, siteurl)

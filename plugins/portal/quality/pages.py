@@ -1,15 +1,23 @@
-"""Which built page stands for each page type, and serving a build locally.
+"""Which built page stands for each page type; building the publish
+settings for a local address and serving a build on 127.0.0.1.
 
 Our templates mark each page with <body data-page-type="...">; the browser
 checks run on one page of each type rather than on every page.
 """
 
 import functools
+import os
 import re
+import socket
+import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from ..problems import BuildFailed, Problem
+from . import PROJECT_ROOT
 
 PAGE_TYPE = re.compile(r'<body[^>]*\sdata-page-type="([^"]+)"')
 WIDTHS = (375, 1280)  # a small phone and a desktop
@@ -31,11 +39,34 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def build_published(output: Path, siteurl: str) -> Path:
+    """A build with publishconf.py (absolute URLs, feeds, sitemap, robots.txt) for `siteurl`.
+
+    It runs in a child process: pelican-sitemap connects to Pelican's signals
+    for the life of a process, so every later preview build in this one
+    would write a sitemap too.
+    """
+    script = ("import sys; sys.path.insert(0, 'plugins'); from portal.build import build_site; "
+              f"build_site('publishconf.py', OUTPUT_PATH={str(output)!r}, "
+              f"CACHE_PATH={str(output.parent / '.cache-publish')!r})")
+    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True,
+                            text=True, env={**os.environ, "PORTAL_SITEURL": siteurl})
+    if result.returncode != 0:
+        raise BuildFailed([Problem("publishconf.py", result.stderr.strip()[-2000:])], "publish build")
+    return output
+
+
 @contextmanager
-def served(output: Path):
-    """Serve `output` on 127.0.0.1 (a free port) for as long as the block runs; yields its URL."""
+def served(output: Path, port: int = 0):
+    """Serve `output` on 127.0.0.1 for as long as the block runs; yields its URL."""
     handler = functools.partial(_QuietHandler, directory=str(output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
