@@ -24,7 +24,12 @@ check: $(BIN)/.installed
 publish: $(BIN)/.installed
 	$(BIN)/invoke publish
 
-test: $(BIN)/.installed
+# The quality gate's Node tools (vnu-jar, lighthouse), exactly as locked.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test: $(BIN)/.installed node_modules/.installed
 	$(BIN)/pytest
 
 clean:

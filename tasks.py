@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
 from portal import build as site  # noqa: E402
 from portal import deploy, devserver  # noqa: E402
 from portal import polls as site_polls  # noqa: E402
-from portal.problems import BuildFailed  # noqa: E402
+from portal.problems import BuildFailed, display_path  # noqa: E402
 
 
 def _reporting_failures(action, *args, **kwargs):
@@ -28,14 +28,14 @@ def _reporting_failures(action, *args, **kwargs):
 def build(c):
     """Build the site into output/ (pelicanconf.py), then check and fill it."""
     output = _reporting_failures(site.build_site, "pelicanconf.py")
-    print(f"Built and checked {output}/")
+    print(f"Built and checked {display_path(output)}/")
 
 
 @task
 def check(c):
     """Check and fill the pages already in output/, without rebuilding."""
     output = _reporting_failures(site.check_output, "pelicanconf.py")
-    print(f"Checked {output}/")
+    print(f"Checked {display_path(output)}/")
 
 
 @task

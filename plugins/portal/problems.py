@@ -27,7 +27,8 @@ class BuildFailed(Exception):
     """The build or its check found problems; nothing was replaced."""
 
     def __init__(self, problems: list[Problem], stage: str = "build"):
-        self.problems = problems
+        # By file: Pelican reads files in the order the file system lists them.
+        self.problems = sorted(problems, key=lambda problem: problem.where)
         self.stage = stage
         super().__init__(self.report())
 
