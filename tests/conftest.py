@@ -2,6 +2,7 @@
 fixture content, all with the project's own settings, theme and plugin."""
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -20,6 +21,26 @@ SEED_ARTICLE_URL = (
     "tin-co-so/dang-bo-huyen-dakrong-quyet-tam-dua-nghi-quyet-dai-hoi-dang-bo-"
     "lan-thu-vi-nhiem-ky-2020-2025-di-vao-cuoc-song.html"
 )
+
+
+INVOKE = str(Path(sys.executable).with_name("invoke"))
+
+
+def copy_project(folder: Path) -> Path:
+    """A copy of the project (settings, tasks, theme, plugin, content) that a
+    test may run tasks in and change."""
+    project = folder / "project"
+    project.mkdir()
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
+        shutil.copy(ROOT / name, project / name)
+    for name in ("theme", "plugins", "content"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return project
+
+
+def run_task(project: Path, *arguments: str, **options) -> subprocess.CompletedProcess:
+    """`invoke ARGUMENTS` in `project`, as a person would run it."""
+    return subprocess.run([INVOKE, *arguments], cwd=project, capture_output=True, text=True, **options)
 
 
 def parse(path: Path) -> BeautifulSoup:

@@ -1,13 +1,9 @@
 """Bad content: one clear line naming the file, and output/ left as it was."""
 
-import os
-import shutil
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT, article
+from conftest import article, copy_project, run_task
 from portal.problems import BuildFailed
 
 GOOD = article(title="Tin đúng", date="2024-05-01")
@@ -126,17 +122,9 @@ def test_a_byte_order_mark_is_accepted_silently(fixture_site):
 
 
 def test_invoke_build_exits_non_zero_without_a_traceback(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("pelicanconf.py", "tasks.py"):
-        shutil.copy(ROOT / name, project / name)
-    for name in ("theme", "plugins", "content"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    project = copy_project(tmp_path)
     (project / "content" / "tin-co-so" / "sai.md").write_text(article(date="31/02/2020"), encoding="utf-8")
-    result = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "invoke"), "build"],
-        cwd=project, capture_output=True, text=True,
-    )
+    result = run_task(project, "build")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert 'content/tin-co-so/sai.md:2: Date "31/02/2020" is not a real date' in result.stderr

@@ -1,14 +1,11 @@
 """`invoke livereload`: serves on 127.0.0.1 only and rebuilds on change."""
 
-import os
-import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 
 from browser_fixtures import free_port
-from conftest import ROOT, article
+from conftest import INVOKE, article, copy_project
 
 
 def fetch(url: str) -> str:
@@ -16,15 +13,10 @@ def fetch(url: str) -> str:
 
 
 def test_preview_server_serves_on_loopback_and_rebuilds_on_change(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("pelicanconf.py", "tasks.py"):
-        shutil.copy(ROOT / name, project / name)
-    for name in ("theme", "plugins", "content"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    project = copy_project(tmp_path)
     port = free_port()
     server = subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "invoke"), "livereload", "--port", str(port)],
+        [INVOKE, "livereload", "--port", str(port)],
         cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:

@@ -3,30 +3,20 @@ feeds, deployed as a whole."""
 
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT, SEED_ARTICLE_URL, parse
+from conftest import SEED_ARTICLE_URL, copy_project, parse, run_task
 
 SITEURL = "https://dangbo.dakrong.example.vn"
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    project = tmp_path_factory.mktemp("publish") / "project"
-    project.mkdir()
-    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
-        shutil.copy(ROOT / name, project / name)
-    for name in ("theme", "plugins", "content"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    project = copy_project(tmp_path_factory.mktemp("publish"))
     target = project.parent / "www"
-    env = {**os.environ, "PORTAL_SITEURL": SITEURL}
-    result = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "invoke"), "publish", "--target-dir", str(target)],
-        cwd=project, capture_output=True, text=True, env=env,
-    )
+    result = run_task(project, "publish", "--target-dir", str(target),
+                      env={**os.environ, "PORTAL_SITEURL": SITEURL})
     assert result.returncode == 0, result.stderr
     return project, target
 
@@ -69,10 +59,8 @@ def test_a_failed_publish_build_leaves_the_published_site_as_it_was(published):
     bad = project / "content" / "tin-co-so" / "sai.md"
     bad.write_text("Title: Sai\nDate: 2020-02-31\nAuthor: A\nCategory: Tin cơ sở\n\nx\n", encoding="utf-8")
     try:
-        result = subprocess.run(
-            [os.path.join(os.path.dirname(sys.executable), "invoke"), "publish", "--target-dir", str(target)],
-            cwd=project, capture_output=True, text=True, env={**os.environ, "PORTAL_SITEURL": SITEURL},
-        )
+        result = run_task(project, "publish", "--target-dir", str(target),
+                          env={**os.environ, "PORTAL_SITEURL": SITEURL})
     finally:
         bad.unlink()
     assert result.returncode == 1
