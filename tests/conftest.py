@@ -16,7 +16,9 @@ from portal.build import build_site, load_settings  # noqa: E402
 
 pytest_plugins = ["browser_fixtures"]
 
-SEED = ROOT.parent / "shared" / "seed" / "article-dakrong-nghi-quyet-dai-hoi-vi.txt"
+# The real page the project starts from (a copy of shared/seed/, kept here so
+# the tests need nothing outside the repository).
+SEED = ROOT / "tests" / "fixtures" / "article-dakrong-nghi-quyet-dai-hoi-vi.txt"
 SEED_ARTICLE_URL = (
     "tin-co-so/dang-bo-huyen-dakrong-quyet-tam-dua-nghi-quyet-dai-hoi-dang-bo-"
     "lan-thu-vi-nhiem-ky-2020-2025-di-vao-cuoc-song.html"
