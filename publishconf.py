@@ -30,3 +30,8 @@ SITEMAP = {
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }
+
+# Theme files get content-hashed names and a year-long cache lifetime
+# (_headers); text files get .gz and .br copies for hosts that serve them.
+ASSET_FINGERPRINTS = True
+PRECOMPRESS = True

@@ -90,6 +90,12 @@ class Bench:
         for folder in self.folders(system):
             shutil.rmtree(folder, ignore_errors=True)
 
+    def hugo_command(self):
+        output, cache = self.folders("hugo")
+        return [hugo_binary(), "--source", str(BENCH / "hugo"),
+                "--contentDir", str(self.hugo_content), "--destination", str(output),
+                "--cacheDir", str(cache), "--quiet"]
+
     def full_builds(self, system) -> dict:
         """Median figures of --runs clean builds by `system`."""
         output, cache = self.folders(system)
@@ -97,10 +103,7 @@ class Bench:
         for _ in range(self.runs):
             self.clean(system)
             if system == "hugo":
-                wall, memory, _ = run_measured([
-                    hugo_binary(), "--source", str(BENCH / "hugo"),
-                    "--contentDir", str(self.hugo_content), "--destination", str(output),
-                    "--cacheDir", str(cache), "--quiet"])
+                wall, memory, _ = run_measured(self.hugo_command())
                 inside = {}
             else:
                 wall, memory, stdout = run_measured([
@@ -126,9 +129,7 @@ class Bench:
         self.clean(system)
         if system == "hugo":
             source = self.hugo_content / "bai-viet" / f"{self.edited.slug}.md"
-            command = [hugo_binary(), "--source", str(BENCH / "hugo"),
-                       "--contentDir", str(self.hugo_content), "--destination", str(output),
-                       "--cacheDir", str(cache), "--quiet"]
+            command = self.hugo_command()
             run_measured(command)
             original = source.read_text(encoding="utf-8")
             edited, unchanged = [], []
@@ -207,6 +208,8 @@ def print_table(n, runs, full, rebuild):
          plain_r.get("unchanged"), hugo_r.get("unchanged")),
         ("Peak memory of a full build, MB", ours.get("memory"), plain.get("memory"),
          hugo.get("memory")),
+        ("  of it our Python process alone, MB", ours.get("python_memory"),
+         plain.get("python_memory"), None),
         ("Pages written (.html)", ours.get("pages"), plain.get("pages"), hugo.get("pages")),
         ("Output, MB", *(s["bytes"] / 1e6 if s else None for s in (ours, plain, hugo))),
     ]

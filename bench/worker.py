@@ -12,6 +12,7 @@ the dev server, which is already running, waits for).
 
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -127,6 +128,8 @@ def main(argv):
                 result["unchanged"].append(time.perf_counter() - started)
         finally:
             edit_file.write_text(original, encoding="utf-8")
+    # This process alone, without the Pagefind binary that build_site runs.
+    result["python_memory"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 

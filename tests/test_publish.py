@@ -1,9 +1,12 @@
 """`invoke publish` to a local folder: a checked build with absolute URLs and
 feeds, deployed as a whole."""
 
+import gzip
 import os
+import re
 import shutil
 
+import brotli
 import pytest
 
 from conftest import SEED_ARTICLE_URL, copy_project, parse, run_task
@@ -25,7 +28,7 @@ def test_the_published_site_uses_absolute_urls(published):
     _, target = published
     page = parse(target / SEED_ARTICLE_URL)
     assert page.find("link", rel="canonical")["href"] == f"{SITEURL}/{SEED_ARTICLE_URL}"
-    assert page.find("link", rel="stylesheet")["href"] == f"{SITEURL}/theme/css/site.css"
+    assert re.fullmatch(rf"{SITEURL}/theme/css/site\.[0-9a-f]{{10}}\.css", page.find("link", rel="stylesheet")["href"])
     for link in page.select("a[href]"):
         href = link["href"]
         assert href.startswith((SITEURL, "#")), href
@@ -88,3 +91,16 @@ def test_an_interrupted_copy_leaves_the_old_site_in_place(published, monkeypatch
         deploy.to_directory(project / "output", str(target))
     assert _snapshot(target) == before
     assert not (target.parent / f".{target.name}.incoming").exists()
+
+
+def test_published_assets_are_fingerprinted_cached_and_precompressed(published):
+    _, target = published
+    css = sorted((target / "theme" / "css").glob("site.*.css"))
+    assert len(css) == 1 and len(css[0].name.split(".")) == 3
+    headers = (target / "_headers").read_text(encoding="utf-8")
+    assert "/theme/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    for page in (target / "index.html", target / SEED_ARTICLE_URL, css[0]):
+        current = page.read_bytes()
+        # the copies are of the final page (after check-and-fill), never stale
+        assert gzip.decompress(page.with_name(page.name + ".gz").read_bytes()) == current
+        assert brotli.decompress(page.with_name(page.name + ".br").read_bytes()) == current

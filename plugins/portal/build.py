@@ -15,6 +15,7 @@ from pelican.settings import read_settings
 
 from . import problems as problem_log
 from .check_and_fill import check_and_fill
+from .assets import finish_for_hosting
 from .search import build_search_index
 from .problems import BuildFailed, Problem, ProblemCollector
 from .swap import replace_directory
@@ -64,6 +65,7 @@ def build_site(settings_file: str = "pelicanconf.py", **overrides) -> Path:
         found = build_search_index(staging)
         if found:
             raise BuildFailed(found, "search index")
+        finish_for_hosting(staging, settings)
         replace_directory(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

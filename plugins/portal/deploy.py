@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .build import load_settings
-from .problems import BuildFailed, Problem
+from .problems import BuildFailed, Problem, display_path
 from .swap import replace_directory
 
 
@@ -27,7 +27,7 @@ def deploy(output, settings_file="publishconf.py", target_dir=None) -> str:
             "publish",
         )
     deployers[kind](Path(output), where)
-    print(f"Published {output}/ to {target}")
+    print(f"Published {display_path(output)}/ to {target}")
     return target
 
 

@@ -10,6 +10,7 @@ from pelican import signals
 
 from . import vietnamese
 from .problems import ContentError, display_path, report_problem
+from .assets import rename_fingerprinted, theme_assets
 from .links import check_internal_links
 from .search import folded_words
 from .security import add_content_security_policy
@@ -25,8 +26,24 @@ def use_portal_reader(readers):
         readers.reader_classes[extension] = PortalMarkdownReader
 
 
+def add_theme_assets(pelican):
+    pelican.settings["THEME_ASSETS"] = theme_assets(pelican.settings)
+
+
+def rename_assets(pelican):
+    rename_fingerprinted(pelican.settings["OUTPUT_PATH"], pelican.settings,
+                         pelican.settings["THEME_ASSETS"])
+
+
 def add_template_helpers(generator):
+    settings = generator.settings
+
+    def asset(relative):
+        """{{ "css/site.css"|asset }}: the address of a theme file, fingerprinted when publishing."""
+        return f"{settings['SITEURL']}/{settings['THEME_ASSETS'][relative]}"
+
     generator.env.filters.update(
+        asset=asset,
         vi_long_date=vietnamese.long_date,
         vi_short_date=vietnamese.short_date,
         vi_month_year=vietnamese.month_year,
@@ -138,6 +155,8 @@ def check_links_after_writing(pelican):
 
 def register():
     signals.initialized.connect(add_content_security_policy)
+    signals.initialized.connect(add_theme_assets)
+    signals.finalized.connect(rename_assets)
     signals.readers_init.connect(use_portal_reader)
     signals.generator_init.connect(add_template_helpers)
     signals.article_generator_pretaxonomy.connect(reject_duplicate_slugs)
