@@ -66,8 +66,10 @@ def site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def settings():
-    return load_settings(str(ROOT / "pelicanconf.py"))
+def settings(tmp_path_factory):
+    """The project's settings, with a cache of its own (not the repo's .cache/)."""
+    return load_settings(str(ROOT / "pelicanconf.py"),
+                         CACHE_PATH=str(tmp_path_factory.mktemp("settings-cache")))
 
 
 @pytest.fixture(scope="session")

@@ -77,3 +77,42 @@ def test_a_page_not_made_by_our_theme_is_a_problem(site, settings, copy_of):
     assert problems == [
         "output/chu-de/index.html: not made by our theme (no known body[data-page-type])"
     ]
+
+
+def test_unchanged_pages_are_not_parsed_again_and_a_changed_page_is(site, settings, copy_of, tmp_path, monkeypatch):
+    from portal import check_and_fill as step
+
+    parsed = []
+    real = step.problems_in_page
+
+    def counting(html):
+        parsed.append(html)
+        return real(html)
+
+    monkeypatch.setattr(step, "problems_in_page", counting)
+    own_settings = {**settings, "CACHE_PATH": str(tmp_path / "cache")}
+    output = copy_of(site)
+    pages = len(list(output.rglob("*.html")))
+
+    assert check_and_fill(output, own_settings) == []
+    assert len(parsed) == pages  # a new cache: every page is checked
+    parsed.clear()
+    assert check_and_fill(output, own_settings) == []
+    assert parsed == []  # the same bytes passed the same checks already
+
+    _damage(output, SEED_ARTICLE_URL, "<h1", "<h2")
+    problems = [str(p) for p in check_and_fill(output, own_settings)]
+    assert len(parsed) == 1
+    assert problems == [f"output/{SEED_ARTICLE_URL}: article has 0 <h1>; it must have exactly 1"]
+
+
+def test_many_pages_are_checked_on_every_core_with_the_same_result(site, settings, copy_of, tmp_path, monkeypatch):
+    from portal import check_and_fill as step
+
+    monkeypatch.setattr(step, "PARALLEL_FROM", 2)  # this small site, as if it were large
+    output = copy_of(site)
+    _damage(output, "luu-tru/index.html", "data-polls-slot", "data-something-else")
+    problems = [str(p) for p in check_and_fill(output, {**settings, "CACHE_PATH": str(tmp_path)})]
+    assert problems == [
+        "output/luu-tru/index.html: has 0 polls slots ([data-polls-slot]); it must have exactly 1"
+    ]

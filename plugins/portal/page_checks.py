@@ -31,7 +31,7 @@ def check_every_page(soup: BeautifulSoup) -> list[str]:
 
 
 def check_polls_slot(soup: BeautifulSoup) -> list[str]:
-    slots = soup.select("[data-polls-slot]")
+    slots = soup.find_all(attrs={"data-polls-slot": True})
     if len(slots) != 1:
         return [f"has {len(slots)} polls slots ([data-polls-slot]); it must have exactly 1"]
     markers = [c.strip() for c in slots[0].find_all(string=lambda s: isinstance(s, Comment))]
@@ -42,7 +42,7 @@ def check_polls_slot(soup: BeautifulSoup) -> list[str]:
 
 def check_poll_archive(soup: BeautifulSoup) -> list[str]:
     """The poll results page keeps the markers `invoke polls` refills."""
-    slots = soup.select("[data-poll-archive-slot]")
+    slots = soup.find_all(attrs={"data-poll-archive-slot": True})
     if len(slots) != 1:
         return [f"has {len(slots)} poll archive slots ([data-poll-archive-slot]); it must have exactly 1"]
     markers = [c.strip() for c in slots[0].find_all(string=lambda s: isinstance(s, Comment))]
@@ -60,7 +60,7 @@ def check_article(soup: BeautifulSoup) -> list[str]:
         problems.append(f"article has {len(headings)} <h1>; it must have exactly 1")
     elif _text(headings[0]) != title:
         problems.append(f'<h1> "{_text(headings[0])}" differs from the title "{title}"')
-    time = soup.select_one("time[datetime]")
+    time = soup.find("time", datetime=True)
     if time is None:
         problems.append("article has no <time datetime>")
     else:
@@ -68,9 +68,9 @@ def check_article(soup: BeautifulSoup) -> list[str]:
             datetime.datetime.fromisoformat(time["datetime"])
         except ValueError:
             problems.append(f'<time datetime="{time["datetime"]}"> is not ISO 8601')
-    if not _text(soup.select_one(".app-article-meta__author")):
+    if not _text(soup.find(class_="app-article-meta__author")):
         problems.append("article shows no author (.app-article-meta__author)")
-    if not _text(soup.select_one(".app-article__body")):
+    if not _text(soup.find(class_="app-article__body")):
         problems.append("article body (.app-article__body) is empty")
     canonical = soup.find("link", rel="canonical")
     if canonical is None or not canonical.get("href"):
