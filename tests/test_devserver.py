@@ -1,11 +1,12 @@
 """`invoke livereload`: serves on 127.0.0.1 only and rebuilds on change."""
 
+import os
 import subprocess
 import time
 import urllib.request
 
 from browser_fixtures import free_port
-from conftest import INVOKE, article, copy_project
+from conftest import INVOKE, ROOT, article, copy_project
 
 
 def fetch(url: str) -> str:
@@ -44,3 +45,35 @@ def test_preview_server_serves_on_loopback_and_rebuilds_on_change(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_body_edit_re_renders_only_that_page_and_the_rest_stays(fixture_site, monkeypatch):
+    from portal.devserver import Preview
+
+    monkeypatch.chdir(fixture_site.root)
+    edited = fixture_site.write("tin-co-so/a.md", article(title="Tin một", summary="Tóm tắt."))
+    fixture_site.write("tin-co-so/b.md", article(title="Tin hai", summary="Tóm tắt."))
+    preview = Preview(str(ROOT / "pelicanconf.py"),
+                      PATH=str(fixture_site.content), OUTPUT_PATH=str(fixture_site.output),
+                      CACHE_PATH=str(fixture_site.root / "cache"))
+    assert preview.rebuild() and preview.last == "rebuilt"
+    other = fixture_site.output / "tin-co-so" / "tin-hai.html"
+    other_inode = other.stat().st_ino
+
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn mới viết thêm.\n", encoding="utf-8")
+    os.utime(edited, (time.time() + 5, time.time() + 5))
+    assert preview.rebuild() and preview.last == "re-rendered 1 page(s)"
+    preview.indexing.join()
+    assert "Đoạn mới viết thêm." in (fixture_site.output / "tin-co-so" / "tin-mot.html").read_text(encoding="utf-8")
+    assert other.stat().st_ino == other_inode  # not rewritten: the same file, linked over
+
+    before = fixture_site.snapshot()
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n![](/khong-co.png)\n", encoding="utf-8")
+    os.utime(edited, (time.time() + 10, time.time() + 10))
+    assert not preview.rebuild()  # a bad edit: the problem is printed, the preview stays
+    assert fixture_site.snapshot() == before
+
+    edited.write_text(article(title="Tin một, sửa tiêu đề", summary="Tóm tắt."), encoding="utf-8")
+    os.utime(edited, (time.time() + 15, time.time() + 15))
+    assert preview.rebuild() and preview.last == "rebuilt"  # the title shows on other pages too
+    assert (fixture_site.output / "tin-co-so" / "tin-mot-sua-tieu-de.html").is_file()

@@ -83,11 +83,12 @@ def find_problems(paths: list[Path]) -> list[list[str]]:
         return list(pool.map(_problems_in_file, paths, chunksize=32))
 
 
-def check_and_fill(output_dir, settings, shown_as="output", now=None) -> list[Problem]:
+def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None) -> list[Problem]:
     """Problems found in `output_dir`; pages are filled in place.
 
     `shown_as` names the folder in messages: the build checks a staging
-    folder that becomes output/ only when nothing is wrong.
+    folder that becomes output/ only when nothing is wrong. `only` limits
+    the step to those pages (the preview re-renders a few pages).
     """
     output_dir = Path(output_dir)
     problems = check_visit_stats_settings(settings)
@@ -101,7 +102,8 @@ def check_and_fill(output_dir, settings, shown_as="output", now=None) -> list[Pr
         return problems  # pages are left unfilled; the build fails anyway
 
     memory = CheckedPages(settings.get("CACHE_PATH"))
-    pages = {path: path.read_text(encoding="utf-8") for path in html_pages(output_dir)}
+    paths = html_pages(output_dir) if only is None else [Path(p) for p in only if Path(p).is_file()]
+    pages = {path: path.read_text(encoding="utf-8") for path in paths}
     digests = {path: digest(html) for path, html in pages.items()}
     unchecked = [path for path in pages if digests[path] not in memory.digests]
     found = dict(zip(unchecked, find_problems(unchecked)))

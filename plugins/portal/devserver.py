@@ -1,13 +1,22 @@
 """The preview server: serves output/ on 127.0.0.1 and rebuilds on change.
 
-A rebuild goes through the same build as `invoke build`; when it fails, the
+A rebuild goes through the same build as `invoke build`, except that a
+change to article bodies only re-renders those articles' pages (preview.py)
+and refreshes the search index in the background. When a rebuild fails, the
 problems are printed and the last good site stays on screen.
 """
 
+import os
+import threading
+from pathlib import Path
+
 from livereload import Server
 
+from . import plugin
 from .build import build_site, load_settings
+from .preview import header_of, only_bodies_changed, rebuild_pages
 from .problems import BuildFailed
+from .search import build_search_index
 
 WATCHED = [
     "pelicanconf.py",
@@ -16,29 +25,72 @@ WATCHED = [
     "{theme}/static/**/*",
     "plugins/portal/*.py",
 ]
+PREVIEW_SETTINGS = {
+    "CACHE_CONTENT": True,
+    "LOAD_CONTENT_CACHE": True,
+    # livereload injects an inline script, which the policy would block
+    "CONTENT_SECURITY_POLICY": "",
+}
 
 
-def rebuild(settings_file="pelicanconf.py") -> bool:
-    try:
-        build_site(
-            settings_file, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
-            # livereload injects an inline script, which the policy would block
-            CONTENT_SECURITY_POLICY="",
-        )
-    except BuildFailed as failure:
-        print(failure.report(), flush=True)
-        return False
-    print("Rebuilt and checked output/", flush=True)
-    return True
+class Preview:
+    """Rebuilds for the preview server, remembering what the last one saw."""
+
+    def __init__(self, settings_file="pelicanconf.py", **overrides):
+        self.settings_file = settings_file
+        self.overrides = {**PREVIEW_SETTINGS, **overrides}
+        self.content = Path(load_settings(settings_file, **self.overrides)["PATH"])
+        self.mtimes: dict[str, float] = {}
+        self.headers: dict[str, dict] = {}
+        self.indexing: threading.Thread | None = None
+
+    def sources(self) -> dict[str, float]:
+        return {os.path.abspath(path): path.stat().st_mtime
+                for path in self.content.rglob("*") if path.is_file()}
+
+    def rebuild(self) -> bool:
+        if self.indexing:
+            self.indexing.join()  # never swap the site under a running index
+        now = self.sources()
+        changed = {path for path in now.keys() | self.mtimes.keys()
+                   if now.get(path) != self.mtimes.get(path)}
+        try:
+            if self._can_rebuild_pages(changed):
+                self._rebuild_pages(changed)
+                how = f"re-rendered {len(changed)} page(s)"
+            else:
+                build_site(self.settings_file, **self.overrides)
+                self.headers = {path: header_of(path) for path in now if path.endswith(".md")}
+                how = "rebuilt"
+        except BuildFailed as failure:
+            print(failure.report(), flush=True)
+            return False
+        self.mtimes = now
+        print(f"Preview {how} and checked output/", flush=True)
+        self.last = how
+        return True
+
+    def _can_rebuild_pages(self, changed) -> bool:
+        if not self.mtimes or not changed:
+            return False
+        if not all(path in plugin.pages_of_sources for path in changed):
+            return False  # a new, deleted or non-article file
+        return only_bodies_changed({path: header_of(path) for path in changed}, self.headers)
+
+    def _rebuild_pages(self, changed) -> None:
+        settings = load_settings(self.settings_file, **self.overrides)
+        rebuild_pages(settings, [plugin.pages_of_sources[path] for path in changed])
+        output = settings["OUTPUT_PATH"]
+        self.indexing = threading.Thread(target=build_search_index, args=(output,), daemon=True)
+        self.indexing.start()
 
 
 def serve(host="127.0.0.1", port=8000, settings_file="pelicanconf.py") -> None:
     settings = load_settings(settings_file)
-    rebuild(settings_file)
+    preview = Preview(settings_file)
+    preview.rebuild()
     server = Server()
     for pattern in WATCHED:
-        server.watch(
-            pattern.format(content=settings["PATH"], theme=settings["THEME"]),
-            lambda: rebuild(settings_file),
-        )
+        server.watch(pattern.format(content=settings["PATH"], theme=settings["THEME"]),
+                     preview.rebuild)
     server.serve(host=host, port=port, root=settings["OUTPUT_PATH"], open_url_delay=None)

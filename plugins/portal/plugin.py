@@ -4,6 +4,7 @@ register() would be silently dropped.
 """
 
 import logging
+import os
 from collections import defaultdict
 
 from pelican import signals
@@ -13,6 +14,7 @@ from .problems import ContentError, display_path, report_problem
 from .assets import rename_fingerprinted, theme_assets
 from .links import check_internal_links
 from .search import folded_words
+from .preview import selective_writer
 from .security import add_content_security_policy
 from .sources import PortalMarkdownReader
 
@@ -44,6 +46,7 @@ def add_template_helpers(generator):
 
     generator.env.filters.update(
         asset=asset,
+        search_words=search_words,
         vi_long_date=vietnamese.long_date,
         vi_short_date=vietnamese.short_date,
         vi_month_year=vietnamese.month_year,
@@ -110,24 +113,18 @@ def prepare_listings(generator):
                 other for other in articles if other is not article
             ][:SAME_CATEGORY_COUNT]
 
-    for article in generator.articles + generator.translations:
-        add_search_words(article)
 
-
-def add_search_words(content):
-    """What a page's search entry matches besides its visible text."""
+def search_words(content) -> str:
+    """{{ article|search_words }}: what a page's search entry matches besides
+    its visible text. A filter, so only pages that are written pay for it."""
     authors = " ".join(author.name for author in getattr(content, "authors", []))
     tags = " ".join(tag.name for tag in getattr(content, "tags", []))
-    # _content: the body before Pelican resolves {static} links, which it can
-    # only do once static files are known (reading .content now would warn).
-    content.search_folded = folded_words(content.title, content._content, tags, authors)
+    return folded_words(content.title, content.content, tags, authors)
 
 
 def prepare_pages(generator):
     generator.hidden_pages = []  # "hidden" means private here: see keep_hidden_private
     generator.hidden_translations = []
-    for page in generator.pages + generator.translations:
-        add_search_words(page)
 
 
 def keep_hidden_private(generator):
@@ -139,13 +136,19 @@ def keep_hidden_private(generator):
 
 # Contents whose plain internal links are checked once the site is written.
 _written_contents = []
+# {source file: the page it becomes}, of the last build in this process: the
+# preview server re-renders only the pages of the files an editor changed.
+pages_of_sources: dict[str, str] = {}
 
 
 def remember_contents(generators):
     _written_contents.clear()
+    pages_of_sources.clear()
     for generator in generators:
         for name in ("articles", "translations", "pages"):
-            _written_contents.extend(getattr(generator, name, []))
+            for content in getattr(generator, name, []):
+                _written_contents.append(content)
+                pages_of_sources[os.path.abspath(content.source_path)] = content.save_as
 
 
 def check_links_after_writing(pelican):
@@ -165,3 +168,4 @@ def register():
     signals.article_generator_finalized.connect(keep_hidden_private)
     signals.all_generators_finalized.connect(remember_contents)
     signals.finalized.connect(check_links_after_writing)
+    signals.get_writer.connect(selective_writer)
