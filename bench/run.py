@@ -200,6 +200,12 @@ def print_table(n, runs, full, rebuild):
         ("  of it check-and-fill, s", check, None, None),
         ("  of it search index (Pagefind), s", index, None, None),
         ("  check-and-fill share of the build", share(check, wall), None, None),
+        ("Build again (`make build` a second time, no content cache), s",
+         ours.get("again"), None, None),
+        ("  of it check-and-fill (pages that passed before are not parsed), s",
+         ours.get("again_check_and_fill"), None, None),
+        ("  check-and-fill share of that build",
+         share(ours.get("again_check_and_fill"), ours.get("again")), None, None),
         ("Rebuild after editing one article's body, as `invoke livereload` does it"
          " (search index refreshed after, in the background), s",
          edited, plain_r.get("edited"), hugo_r.get("edited")),

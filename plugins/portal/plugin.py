@@ -10,11 +10,11 @@ from collections import defaultdict
 from pelican import signals
 
 from . import vietnamese
-from .problems import ContentError, display_path, report_problem
 from .assets import rename_fingerprinted, theme_assets
 from .links import check_internal_links
-from .search import folded_words
 from .preview import selective_writer
+from .problems import ContentError, display_path, report_problem
+from .search import folded_words
 from .security import add_content_security_policy
 from .sources import PortalMarkdownReader
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pelican.writers import Writer
 
-from .build import load_settings, run_pelican
+from .build import run_pelican
 from .check_and_fill import check_and_fill
 from .problems import BuildFailed
 from .sources import read_header
@@ -57,24 +57,25 @@ def link_copy(source: Path, target: Path) -> None:
             os.link(Path(folder, name), target / relative / name)
 
 
-def header_of(path) -> dict:
+def header_of(path) -> str | None:
+    """The metadata block of a Markdown file as written (up to the first
+    blank line), continued lines included; None when it cannot be read."""
     try:
-        return read_header(Path(path).read_text(encoding="utf-8-sig"))
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
-        return {}
+        return None
+    return text.split("\n\n", 1)[0].replace("\r\n", "\n")
 
 
-def only_bodies_changed(changed: dict, headers_before: dict) -> bool:
-    """Whether every changed file is a Markdown file we know, with the same
-    header as before and a Summary of its own."""
-    for path, header in changed.items():
-        before = headers_before.get(path)
-        if before is None or header is None:
+def only_bodies_changed(headers_now: dict, headers_before: dict) -> bool:
+    """Whether every changed file kept its header, and the header gives a
+    Summary (else the lists show the start of the body, which changed)."""
+    for path, header in headers_now.items():
+        if header is None or header != headers_before.get(path):
             return False
-        same_fields = {k: v for k, (_line, v) in header.items()} == {k: v for k, (_line, v) in before.items()}
-        if not same_fields or "summary" not in header:
+        if "summary" not in read_header(header):
             return False
-    return bool(changed)
+    return bool(headers_now)
 
 
 def rebuild_pages(settings, pages: list[str]) -> None:
