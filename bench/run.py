@@ -111,6 +111,8 @@ class Bench:
                     self.content, output, cache])
                 inside = last_json(stdout)
             row = {"wall": wall, "memory": memory, **inside}
+            if "again" in inside:
+                row["wall"] -= inside["again"]  # the worker built a second time after
             if system == "ours":
                 row["indexed_by_build"] = (output / "pagefind").is_dir()
                 if not row["indexed_by_build"]:

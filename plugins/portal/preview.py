@@ -4,9 +4,9 @@ or pages, the preview server re-renders just their pages.
 A full build renders every page (about 1,700 at 1,000 articles). After a
 body-only edit nothing else can differ, provided the article has its own
 Summary (lists show the summary, not the body) and its header is unchanged
-(title, date, tags... appear on other pages). Then the site is copied as hard
-links, Pelican runs with a writer that writes only those pages, the check
-runs on them, and the copy is swapped in like any build.
+(title, date, tags... appear on other pages). Then Pelican runs with a
+writer that writes only those pages, beside the site; the check runs on
+them, and each replaces its old version in one atomic rename.
 """
 
 import os
@@ -19,21 +19,17 @@ from .build import run_pelican
 from .check_and_fill import check_and_fill
 from .problems import BuildFailed
 from .sources import read_header
-from .swap import replace_directory
 
 
 class SelectiveWriter(Writer):
-    """Pelican's writer, writing only the files named in PORTAL_WRITE_ONLY."""
+    """Pelican's writer, writing only the pages named in PORTAL_WRITE_ONLY,
+    into PORTAL_WRITE_INTO instead of the live site."""
 
-    def _selected(self, name) -> bool:
-        path = os.path.abspath(os.path.join(self.output_path, name or ""))
-        return path in self.settings["PORTAL_WRITE_ONLY"]
+    def __init__(self, output_path, settings=None):
+        super().__init__(settings["PORTAL_WRITE_INTO"], settings=settings)
 
     def write_file(self, name, *args, **kwargs):
-        if name and self._selected(name):
-            target = os.path.join(self.output_path, name)
-            if os.path.exists(target):
-                os.unlink(target)  # a hard link to the live site: never write through it
+        if name and os.path.normpath(name) in self.settings["PORTAL_WRITE_ONLY"]:
             return super().write_file(name, *args, **kwargs)
         return None
 
@@ -46,15 +42,6 @@ def selective_writer(pelican):
     if pelican.settings.get("PORTAL_WRITE_ONLY") is not None:
         return SelectiveWriter
     return None
-
-
-def link_copy(source: Path, target: Path) -> None:
-    """`target` as a copy of `source` made of hard links: instant, no bytes copied."""
-    for folder, _subfolders, files in os.walk(source):
-        relative = Path(folder).relative_to(source)
-        (target / relative).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            os.link(Path(folder, name), target / relative / name)
 
 
 def header_of(path) -> str | None:
@@ -79,28 +66,31 @@ def only_bodies_changed(headers_now: dict, headers_before: dict) -> bool:
 
 
 def rebuild_pages(settings, pages: list[str]) -> None:
-    """Re-render `pages` (paths inside OUTPUT_PATH) over a copy of the site,
-    check them, and swap the copy in. BuildFailed leaves the site as it was."""
+    """Re-render `pages` (paths inside OUTPUT_PATH) beside the site, check
+    them, then put each in place with an atomic rename. Pelican reads the
+    whole site as usual (links and static files are checked against it) but
+    renders only these pages. BuildFailed leaves the site as it was."""
     output = Path(settings["OUTPUT_PATH"])
-    staging = output.with_name(f".{output.name}.staging")
+    staging = output.with_name(f".{output.name}.pages")
     shutil.rmtree(staging, ignore_errors=True)
-    link_copy(output, staging)
-    selected = {os.path.abspath(staging / page) for page in pages}
+    staging.mkdir()
     settings = {
         **settings,
-        "OUTPUT_PATH": str(staging),
         "DELETE_OUTPUT_DIRECTORY": False,
-        "THEME_STATIC_PATHS": [],  # unchanged: already in the copy
+        "THEME_STATIC_PATHS": [],  # unchanged, and already in place
         "STATIC_CHECK_IF_MODIFIED": True,
-        "PORTAL_WRITE_ONLY": selected,
+        "PORTAL_WRITE_ONLY": {os.path.normpath(page) for page in pages},
+        "PORTAL_WRITE_INTO": str(staging),
     }
     try:
         found = run_pelican(settings)
         if found:
             raise BuildFailed(found, "build")
-        found = check_and_fill(staging, settings, shown_as=output.name, only=sorted(selected))
+        written = [staging / page for page in pages]
+        found = check_and_fill(staging, settings, shown_as=output.name, only=written)
         if found:
             raise BuildFailed(found, "check")
-        replace_directory(staging, output)
+        for page in pages:
+            os.replace(staging / page, output / page)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
