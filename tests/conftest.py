@@ -134,6 +134,14 @@ def fixture_site(tmp_path) -> FixtureSite:
     return FixtureSite(tmp_path)
 
 
+def damage(output: Path, relative: str, old: str, new: str) -> None:
+    """Replace the first `old` in one built file: a deliberately broken page."""
+    path = output / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 @pytest.fixture
 def copy_of(tmp_path):
     """A copy of a built output folder that a test may damage."""

@@ -3,7 +3,7 @@ about pages that lack what their type needs."""
 
 import pytest
 
-from conftest import SEED_ARTICLE_URL, parse
+from conftest import SEED_ARTICLE_URL, damage, parse
 from portal.check_and_fill import check_and_fill
 from portal.problems import BuildFailed
 
@@ -28,25 +28,18 @@ def test_running_the_step_again_changes_no_byte(site, settings, copy_of):
     assert after == before
 
 
-def _damage(output, relative, old, new):
-    page = output / relative
-    html = page.read_text(encoding="utf-8")
-    assert old in html
-    page.write_text(html.replace(old, new, 1), encoding="utf-8")
-
-
 def test_an_article_without_its_h1_fails_naming_the_page(site, settings, copy_of):
     output = copy_of(site)
     soup = parse(output / SEED_ARTICLE_URL)
     heading = str(soup.h1)
-    _damage(output, SEED_ARTICLE_URL, heading, "")
+    damage(output, SEED_ARTICLE_URL, heading, "")
     problems = [str(p) for p in check_and_fill(output, settings)]
     assert problems == [f"output/{SEED_ARTICLE_URL}: article has 0 <h1>; it must have exactly 1"]
 
 
 def test_a_page_without_its_polls_slot_fails_naming_the_page(site, settings, copy_of):
     output = copy_of(site)
-    _damage(output, "luu-tru/index.html", "data-polls-slot", "data-something-else")
+    damage(output, "luu-tru/index.html", "data-polls-slot", "data-something-else")
     problems = [str(p) for p in check_and_fill(output, settings)]
     assert problems == [
         "output/luu-tru/index.html: has 0 polls slots ([data-polls-slot]); it must have exactly 1"
@@ -55,8 +48,8 @@ def test_a_page_without_its_polls_slot_fails_naming_the_page(site, settings, cop
 
 def test_each_problem_is_one_line_and_the_task_exits_non_zero(site, settings, copy_of, monkeypatch):
     output = copy_of(site)
-    _damage(output, "index.html", 'lang="vi"', 'lang="en"')
-    _damage(output, "404.html", '<meta name="viewport"', '<meta name="x"')
+    damage(output, "index.html", 'lang="vi"', 'lang="en"')
+    damage(output, "404.html", '<meta name="viewport"', '<meta name="x"')
     from portal import build
 
     monkeypatch.setattr(build, "load_settings", lambda *_: {**settings, "OUTPUT_PATH": str(output)})
@@ -72,7 +65,7 @@ def test_each_problem_is_one_line_and_the_task_exits_non_zero(site, settings, co
 
 def test_a_page_not_made_by_our_theme_is_a_problem(site, settings, copy_of):
     output = copy_of(site)
-    _damage(output, "chu-de/index.html", 'data-page-type="tags"', 'data-page-type=""')
+    damage(output, "chu-de/index.html", 'data-page-type="tags"', 'data-page-type=""')
     problems = [str(p) for p in check_and_fill(output, settings)]
     assert problems == [
         "output/chu-de/index.html: not made by our theme (no known body[data-page-type])"
@@ -100,7 +93,7 @@ def test_unchanged_pages_are_not_parsed_again_and_a_changed_page_is(site, settin
     assert check_and_fill(output, own_settings) == []
     assert parsed == []  # the same bytes passed the same checks already
 
-    _damage(output, SEED_ARTICLE_URL, "<h1", "<h2")
+    damage(output, SEED_ARTICLE_URL, "<h1", "<h2")
     problems = [str(p) for p in check_and_fill(output, own_settings)]
     assert len(parsed) == 1
     assert problems == [f"output/{SEED_ARTICLE_URL}: article has 0 <h1>; it must have exactly 1"]
@@ -111,7 +104,7 @@ def test_many_pages_are_checked_on_every_core_with_the_same_result(site, setting
 
     monkeypatch.setattr(step, "PARALLEL_FROM", 2)  # this small site, as if it were large
     output = copy_of(site)
-    _damage(output, "luu-tru/index.html", "data-polls-slot", "data-something-else")
+    damage(output, "luu-tru/index.html", "data-polls-slot", "data-something-else")
     problems = [str(p) for p in check_and_fill(output, {**settings, "CACHE_PATH": str(tmp_path)})]
     assert problems == [
         "output/luu-tru/index.html: has 0 polls slots ([data-polls-slot]); it must have exactly 1"

@@ -3,18 +3,12 @@ software reads them."""
 
 import feedparser
 
+from conftest import damage
 from portal.quality.feeds import (
     feed_files, feed_problems, public_page_urls, robots_problems, sitemap_problems,
 )
 
 pytest_plugins = ["quality_fixtures"]
-
-
-def damage(output, relative, old, new):
-    path = output / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_every_feed_has_the_elements_atom_requires(published_site):

@@ -1,16 +1,10 @@
 """Every internal address resolves to a file in the output; nothing a page
 needs to render comes from another host."""
 
+from conftest import damage
 from portal.quality.links import broken_links
 
 pytest_plugins = ["quality_fixtures"]
-
-
-def damage(output, relative, old, new):
-    page = output / relative
-    text = page.read_text(encoding="utf-8")
-    assert old in text
-    page.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_no_broken_links_in_the_preview_build(site):

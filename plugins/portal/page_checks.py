@@ -30,25 +30,26 @@ def check_every_page(soup: BeautifulSoup) -> list[str]:
     return problems
 
 
-def check_polls_slot(soup: BeautifulSoup) -> list[str]:
-    slots = soup.find_all(attrs={"data-polls-slot": True})
+def check_marked_slot(soup: BeautifulSoup, attribute: str, start: str, end: str, name: str) -> list[str]:
+    """Exactly one element with `attribute`, holding the start and end
+    comments that the fill (and `invoke polls`) finds again."""
+    slots = soup.find_all(attrs={attribute: True})
     if len(slots) != 1:
-        return [f"has {len(slots)} polls slots ([data-polls-slot]); it must have exactly 1"]
+        return [f"has {len(slots)} {name}s ([{attribute}]); it must have exactly 1"]
     markers = [c.strip() for c in slots[0].find_all(string=lambda s: isinstance(s, Comment))]
-    if markers.count(SLOT_START[4:-3]) != 1 or markers.count(SLOT_END[4:-3]) != 1:
-        return ["the polls slot lacks its <!--polls-slot--> ... <!--/polls-slot--> markers"]
+    if markers.count(start[4:-3]) != 1 or markers.count(end[4:-3]) != 1:
+        return [f"the {name} lacks its {start} ... {end} markers"]
     return []
+
+
+def check_polls_slot(soup: BeautifulSoup) -> list[str]:
+    return check_marked_slot(soup, "data-polls-slot", SLOT_START, SLOT_END, "polls slot")
 
 
 def check_poll_archive(soup: BeautifulSoup) -> list[str]:
     """The poll results page keeps the markers `invoke polls` refills."""
-    slots = soup.find_all(attrs={"data-poll-archive-slot": True})
-    if len(slots) != 1:
-        return [f"has {len(slots)} poll archive slots ([data-poll-archive-slot]); it must have exactly 1"]
-    markers = [c.strip() for c in slots[0].find_all(string=lambda s: isinstance(s, Comment))]
-    if markers.count(ARCHIVE_START[4:-3]) != 1 or markers.count(ARCHIVE_END[4:-3]) != 1:
-        return ["the poll archive slot lacks its <!--poll-archive--> ... <!--/poll-archive--> markers"]
-    return []
+    return check_marked_slot(soup, "data-poll-archive-slot", ARCHIVE_START, ARCHIVE_END,
+                             "poll archive slot")
 
 
 def check_article(soup: BeautifulSoup) -> list[str]:
