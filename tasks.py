@@ -13,7 +13,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
 from portal import build as site  # noqa: E402
 from portal import deploy, devserver  # noqa: E402
 from portal import polls as site_polls  # noqa: E402
+from portal import quality  # noqa: E402
 from portal.problems import BuildFailed, display_path  # noqa: E402
+from portal.quality import accessibility, feeds, html_validator, links  # noqa: E402
+from portal.quality import lighthouse as lighthouse_tool  # noqa: E402
+from portal.quality import screenshots as screenshot_tool  # noqa: E402
 
 
 def _reporting_failures(action, *args, **kwargs):
@@ -61,13 +65,10 @@ def publish(c, target_dir=None):
 def polls(c):
     """Refresh the poll blocks and results page in output/, without rebuilding."""
     output, changed = _reporting_failures(site_polls.refresh_output, "pelicanconf.py")
-    print(f"Refreshed polls in {output}/: {changed} page(s) changed")
+    print(f"Refreshed polls in {display_path(output)}/: {changed} page(s) changed")
 
 
 # --- Quality gate: independent tools over the built output/ (plugins/portal/quality)
-from portal import quality  # noqa: E402
-from portal.quality import accessibility, feeds, html_validator, lighthouse as lighthouse_tool  # noqa: E402
-from portal.quality import links, screenshots as screenshot_tool  # noqa: E402
 
 
 def _passing(problems, what):
