@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from . import page_checks
 from .page_checks import check_page, check_text_form
 from .poll_data import PollDataError
-from .polls import build_time, fill_poll_slots, poll_blocks
+from .polls import build_time, fill_page, poll_blocks
 from .problems import Problem
 from .visit_stats import check_visit_stats_settings
 
@@ -115,8 +115,6 @@ def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None)
             problems.extend(Problem(shown, message) for message in messages)
             continue
         memory.digests.add(digests[path])
-        filled = fill_poll_slots(html, blocks)
-        if filled != html:
-            path.write_text(filled, encoding="utf-8")
+        fill_page(path, html, blocks)
     memory.save()
     return problems

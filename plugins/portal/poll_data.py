@@ -11,7 +11,6 @@ date) would surprise editors, and our messages say what to write instead.
 import datetime
 import fnmatch
 import re
-import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import yaml
 
 from .problems import Problem, display_path
 from .sources import DATE_HINT, parse_date
-from .vietnamese import to_nfc
+from .vietnamese import site_timezone, to_nfc
 
 POLL_SUFFIXES = (".yaml", ".yml")
 CHOICES = ("single", "multiple")
@@ -71,7 +70,7 @@ def load_polls(settings) -> list[Poll]:
     folder = polls_folder(settings)
     if not folder.is_dir():
         return []
-    timezone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
+    timezone = site_timezone(settings)
     ignored = settings.get("IGNORE_FILES", [])
     polls, problems, first_file_of_id = [], [], {}
     for path in sorted(p for p in folder.iterdir() if p.is_file()):

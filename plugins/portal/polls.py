@@ -7,9 +7,9 @@ scheduled job at a poll's start or end) without rebuilding the site.
 """
 
 import datetime
+import functools
 import os
 import re
-import zoneinfo
 from pathlib import Path
 
 import jinja2
@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 from .poll_data import Poll, PollDataError, load_polls
 from .problems import BuildFailed, Problem
 from .sources import parse_date
+from .vietnamese import site_timezone
 
 SLOT_START = "<!--polls-slot-->"
 SLOT_END = "<!--/polls-slot-->"
@@ -49,7 +50,7 @@ def build_time(settings, environ=os.environ) -> datetime.datetime:
     """
     fixed = settings.get("POLLS_NOW")
     if fixed:
-        zone = zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
+        zone = site_timezone(settings)
         if isinstance(fixed, datetime.datetime):
             return fixed if fixed.tzinfo else fixed.replace(tzinfo=zone)
         try:
@@ -125,23 +126,27 @@ def poll_view(poll: Poll, zone) -> dict:
 
 
 def theme_environment(settings) -> jinja2.Environment:
+    return _environment(f"{settings['THEME']}/templates")
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(templates: str) -> jinja2.Environment:
+    # One environment per theme, kept: the loader still notices edited
+    # templates (auto_reload), so the preview server sees them.
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(f"{settings['THEME']}/templates"),
+        loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
 
 
-def _zone(settings):
-    return zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
-
-
 def render_polls_block(settings, polls) -> str:
     """The sidebar block: the active polls, or the placeholder when none."""
     template = theme_environment(settings).get_template("partials/polls.html")
+    zone = site_timezone(settings)
     return template.render(
-        polls=[poll_view(p, _zone(settings)) for p in polls],
+        polls=[poll_view(p, zone) for p in polls],
         POLLS_HEADING=settings["POLLS_HEADING"],
         POLLS_EMPTY_TEXT=settings["POLLS_EMPTY_TEXT"],
     ).strip()
@@ -150,8 +155,9 @@ def render_polls_block(settings, polls) -> str:
 def render_archive(settings, polls) -> str:
     """The list on the polls archive page: ended polls, newest first."""
     template = theme_environment(settings).get_template("partials/poll_archive.html")
+    zone = site_timezone(settings)
     return template.render(
-        polls=[poll_view(p, _zone(settings)) for p in polls],
+        polls=[poll_view(p, zone) for p in polls],
         POLL_RESULTS_EMPTY_TEXT=settings.get(
             "POLL_RESULTS_EMPTY_TEXT", "Chưa có cuộc bình chọn nào kết thúc."),
     ).strip()
@@ -178,14 +184,20 @@ def fill_slot(html: str, slot: str, block: str) -> str:
     return pattern.sub(lambda _: start + block + end, html, count=1)
 
 
-def fill_polls_slot(html: str, block: str) -> str:
-    return fill_slot(html, "polls", block)
-
-
 def fill_poll_slots(html: str, blocks: dict[str, str]) -> str:
     for slot, block in blocks.items():
         html = fill_slot(html, slot, block)
     return html
+
+
+def fill_page(path: Path, html: str, blocks: dict[str, str]) -> bool:
+    """Fill `path` (whose text is `html`); written only when its bytes change,
+    so filling again changes nothing. Whether it was written."""
+    filled = fill_poll_slots(html, blocks)
+    if filled == html:
+        return False
+    path.write_text(filled, encoding="utf-8")
+    return True
 
 
 def refresh_polls(output_dir, settings, at=None) -> int:
@@ -193,14 +205,8 @@ def refresh_polls(output_dir, settings, at=None) -> int:
     that changed. No parsing and no page checks: fast enough for a scheduled job."""
     at = at or build_time(settings)
     blocks = poll_blocks(settings, at)
-    changed = 0
-    for path in sorted(Path(output_dir).rglob("*.html")):
-        html = path.read_text(encoding="utf-8")
-        filled = fill_poll_slots(html, blocks)
-        if filled != html:
-            path.write_text(filled, encoding="utf-8")
-            changed += 1
-    return changed
+    return sum(fill_page(path, path.read_text(encoding="utf-8"), blocks)
+               for path in sorted(Path(output_dir).rglob("*.html")))
 
 
 def refresh_output(settings_file="pelicanconf.py", at=None) -> tuple[Path, int]:

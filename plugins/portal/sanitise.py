@@ -53,8 +53,6 @@ def removed_markup(before: str, after: str) -> list[str]:
     return lost
 
 
-
-
 def clean_body(html: str) -> str:
     """The body with only allowed tags, attributes and URL schemes, and
     rel="noopener noreferrer" on links to other sites.

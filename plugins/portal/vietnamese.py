@@ -2,12 +2,18 @@
 
 import datetime
 import unicodedata
+import zoneinfo
 
 from babel.dates import format_date, format_datetime
 
 LOCALE = "vi"
 
 # --- Dates --------------------------------------------------------------------
+
+
+def site_timezone(settings) -> zoneinfo.ZoneInfo:
+    """The time zone editors' dates and times are in (TIMEZONE)."""
+    return zoneinfo.ZoneInfo(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")
 
 
 def long_date(value: datetime.datetime, with_time: bool = False) -> str:
