@@ -117,6 +117,7 @@ class Bench:
                 row["indexed_by_build"] = (output / "pagefind").is_dir()
                 if not row["indexed_by_build"]:
                     row["pagefind"] = pagefind(output)
+                row["unchecked"] = self.unchecked_build()
             rows.append(row)
         figures = {key: statistics.median(row.get(key, 0.0) for row in rows)
                    for key in rows[0] if isinstance(rows[0][key], float)}
@@ -124,6 +125,17 @@ class Bench:
         figures["pages"] = len(html_pages(output))
         figures["bytes"] = output_bytes(output)
         return figures
+
+    def unchecked_build(self) -> float:
+        """Seconds of our clean build with check-and-fill left out: the
+        difference is all the step costs, its workers competing with Pelican
+        included. Built in a folder of its own, so ours-output stays checked."""
+        output, cache = self.work / "unchecked-output", self.work / "unchecked-cache"
+        for folder in (output, cache):
+            shutil.rmtree(folder, ignore_errors=True)
+        wall, _, _ = run_measured([PYTHON, str(BENCH / "worker.py"), "ours-unchecked",
+                                   self.content, output, cache])
+        return wall
 
     def rebuilds(self, system) -> dict:
         """Median seconds of a rebuild after one edit and with nothing changed."""
@@ -184,6 +196,12 @@ def share(part, whole):
     return f"{100 * part / whole:.0f} %" if part and whole else None
 
 
+def cost_and_share(wall, unchecked):
+    if not (wall and unchecked):
+        return None
+    return f"{wall - unchecked:.2f} s, {share(wall - unchecked, wall) or '0 %'}"
+
+
 def print_table(n, runs, full, rebuild):
     ours, plain, hugo = (full.get(s, {}) for s in ("ours", "pelican", "hugo"))
     ours_r, plain_r, hugo_r = (rebuild.get(s, {}) for s in ("ours", "pelican", "hugo"))
@@ -202,6 +220,10 @@ def print_table(n, runs, full, rebuild):
         ("  of it check-and-fill, s", check, None, None),
         ("  of it search index (Pagefind), s", index, None, None),
         ("  check-and-fill share of the build", share(check, wall), None, None),
+        ("The same build without check-and-fill, s", ours.get("unchecked"), None, None),
+        ("  check-and-fill's whole cost (the difference; its workers run while Pelican"
+         " writes) and its share of the build", cost_and_share(wall, ours.get("unchecked")),
+         None, None),
         ("Build again (`make build` a second time, no content cache), s",
          ours.get("again"), None, None),
         ("  of it check-and-fill (pages that passed before are not parsed), s",

@@ -2,6 +2,7 @@
 the child's peak memory belongs to that build alone.
 
     python bench/worker.py ours-full    CONTENT OUTPUT CACHE
+    python bench/worker.py ours-unchecked CONTENT OUTPUT CACHE  (check-and-fill left out)
     python bench/worker.py ours-rebuild CONTENT OUTPUT CACHE EDIT_FILE RUNS
     python bench/worker.py pelican-full    ...   (Pelican's own theme, no plugins)
     python bench/worker.py pelican-rebuild ...
@@ -10,6 +11,7 @@ Prints one line of JSON with the timings (seconds, inside the process: what
 the dev server, which is already running, waits for).
 """
 
+import contextlib
 import json
 import os
 import resource
@@ -37,9 +39,15 @@ def _timed(function, name, timings):
     return timed
 
 
-def ours_builder(content, output, cache, **extra):
-    """build_site with our settings and theme; records check-and-fill's share."""
+def ours_builder(content, output, cache, checks=True, **extra):
+    """build_site with our settings and theme; records check-and-fill's share.
+    Without `checks`, the build leaves the step out (workers included), so
+    the difference is all the step costs."""
     from portal import build
+
+    if not checks:
+        build.check_and_fill = lambda *args, **kwargs: []
+        build.checking_as_written = lambda settings: contextlib.nullcontext()
 
     # The steps build_site runs after Pelican, timed where build.py calls them.
     timings = {}
@@ -119,12 +127,12 @@ def main(argv):
     mode, content, output, cache = argv[:4]
     system, kind = mode.split("-")
     os.chdir(REPO)  # pelicanconf.py names the theme and plugins relative to it
-    if kind == "full":
-        run = BUILDERS[system](content, output, cache)
+    if kind in ("full", "unchecked"):
+        run = BUILDERS[system](content, output, cache, **({"checks": False} if kind == "unchecked" else {}))
         started = time.perf_counter()
         extra = run()
         result = {"build": time.perf_counter() - started, **extra}
-        if system == "ours":
+        if system == "ours" and kind == "full":
             # `make build` again: Pelican renders everything anew, but pages
             # whose bytes passed the checks before are not parsed again.
             started = time.perf_counter()

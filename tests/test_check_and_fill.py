@@ -3,8 +3,9 @@ about pages that lack what their type needs."""
 
 import pytest
 
-from conftest import SEED_ARTICLE_URL, damage, parse
-from portal.check_and_fill import check_and_fill
+from conftest import SEED_ARTICLE_URL, copy_project, damage, parse
+from portal.build import build_site
+from portal.check_and_fill import check_and_fill, checking_as_written
 from portal.problems import BuildFailed
 
 PLACEHOLDER = "Hiện tại không có bình chọn nào đang hoạt động."
@@ -109,3 +110,86 @@ def test_many_pages_are_checked_on_every_core_with_the_same_result(site, setting
     assert problems == [
         "output/luu-tru/index.html: has 0 polls slots ([data-polls-slot]); it must have exactly 1"
     ]
+
+
+# Each check, on a deliberately broken copy of a real page. The checks parse
+# only the parts they read (PartsTheChecksRead): a part the filter failed to
+# build would show here as a missing problem or as a problem on a good page.
+BROKEN_PAGES = [
+    ("404.html", "<title>", "<title></title><x-title>", "<title> is missing or empty"),
+    ("index.html", 'data-page-type="home"', 'data-page-type="nonsense"',
+     "not made by our theme (no known body[data-page-type])"),
+    (SEED_ARTICLE_URL, '<div class="app-article__body">', '<div class="app-article__body"><h1>Thêm</h1>',
+     "article has 2 <h1>; it must have exactly 1"),
+    (SEED_ARTICLE_URL, '<meta property="og:title" content="Đảng bộ',
+     '<meta property="og:title" content="Khác: Đảng bộ',
+     '<h1> "Đảng bộ huyện Đakrông quyết tâm đưa Nghị quyết Đại hội Đảng bộ lần thứ VI, nhiệm kỳ '
+     '2020-2025 đi vào cuộc sống" differs from the title "Khác: Đảng bộ huyện Đakrông quyết tâm đưa '
+     'Nghị quyết Đại hội Đảng bộ lần thứ VI, nhiệm kỳ 2020-2025 đi vào cuộc sống"'),
+    (SEED_ARTICLE_URL, 'datetime="2020-09-14T00:00:00+07:00"', 'data-x="1"', "article has no <time datetime>"),
+    (SEED_ARTICLE_URL, 'datetime="2020-09-14T00:00:00+07:00"', 'datetime="14/09/2020"',
+     '<time datetime="14/09/2020"> is not ISO 8601'),
+    (SEED_ARTICLE_URL, 'class="app-article-meta__author"', 'class="x"',
+     "article shows no author (.app-article-meta__author)"),
+    (SEED_ARTICLE_URL, 'class="app-article__body"', 'class="x"', "article body (.app-article__body) is empty"),
+    (SEED_ARTICLE_URL, 'rel="canonical"', 'rel="x"', 'article has no <link rel="canonical" href>'),
+    ("ket-qua-binh-chon/index.html", "<!--/poll-archive-->", "",
+     "the poll archive slot lacks its <!--poll-archive--> ... <!--/poll-archive--> markers"),
+    ("404.html", "Trang", "Tra\u0300ng", "text is not in composed Unicode (NFC); "
+     "a source file or template needs saving as NFC"),
+]
+
+
+@pytest.mark.parametrize("page, old, new, expected", BROKEN_PAGES,
+                         ids=[case[3][:40] for case in BROKEN_PAGES])
+def test_each_check_finds_its_problem(site, settings, copy_of, page, old, new, expected):
+    output = copy_of(site)
+    damage(output, page, old, new)
+    problems = [str(p) for p in check_and_fill(output, settings)]
+    assert problems == [f"output/{page}: {expected}"]
+
+
+@pytest.fixture
+def workers_for_small_sites(monkeypatch):
+    """Workers check pages as they are written, even on this small site."""
+    from portal import check_and_fill as step
+
+    monkeypatch.setattr(step, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(step.ChecksAsWritten, "BATCH", 2)
+    return step
+
+
+def test_pages_are_checked_by_workers_while_pelican_writes(tmp_path, monkeypatch, workers_for_small_sites):
+    step = workers_for_small_sites
+    # Every batch handed out is answered by a worker (none taken back), and counted.
+    monkeypatch.setattr(step.ChecksAsWritten, "take_back_unstarted", lambda self: None)
+    answered = []
+    real_answers = step.ChecksAsWritten.answers
+    monkeypatch.setattr(step.ChecksAsWritten, "answers",
+                        lambda self: answered.append(real_answers(self)) or answered[-1])
+    project = copy_project(tmp_path)
+    damage(project / "theme" / "templates", "partials/article_meta.html",
+           'class="app-article-meta__author"', 'class="x"')
+
+    with pytest.raises(BuildFailed) as failure:
+        build_site(str(project / "pelicanconf.py"), CACHE_PATH=str(tmp_path / "cache"))
+
+    assert failure.value.report().splitlines()[0] == (
+        f"output/{SEED_ARTICLE_URL}: article shows no author (.app-article-meta__author)")
+    assert len(answered) == 1
+    problems = [found for found in answered[0].values() if found]
+    assert problems == [["article shows no author (.app-article-meta__author)"]]
+    assert len(answered[0]) >= 10  # most of the site's pages were checked by workers
+
+
+def test_a_page_changed_after_a_worker_checked_it_is_checked_again(site, settings, copy_of, tmp_path,
+                                                                   workers_for_small_sites):
+    settings = {**settings, "CACHE_PATH": str(tmp_path / "cache")}  # no page checked before
+    output = copy_of(site)
+    with checking_as_written(settings) as checked:
+        for page in sorted(output.rglob("*.html")):
+            checked.page_written(page)  # as Pelican's content_written signal does
+        assert checked.handed_out
+        damage(output, SEED_ARTICLE_URL, "<h1", "<h2")  # after the worker's check
+        problems = [str(p) for p in check_and_fill(output, settings, checked=checked)]
+    assert problems == [f"output/{SEED_ARTICLE_URL}: article has 0 <h1>; it must have exactly 1"]

@@ -14,7 +14,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from . import problems as problem_log
-from .check_and_fill import check_and_fill
+from .check_and_fill import check_and_fill, checking_as_written
 from .assets import finish_for_hosting
 from .search import build_search_index
 from .problems import BuildFailed, Problem, ProblemCollector
@@ -56,10 +56,11 @@ def build_site(settings_file: str = "pelicanconf.py", **overrides) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     settings["OUTPUT_PATH"] = str(staging)
     try:
-        found = run_pelican(settings)
-        if found:
-            raise BuildFailed(found, "build")
-        found = check_and_fill(staging, settings, shown_as=output.name)
+        with checking_as_written(settings) as checked:
+            found = run_pelican(settings)
+            if found:
+                raise BuildFailed(found, "build")
+            found = check_and_fill(staging, settings, shown_as=output.name, checked=checked)
         if found:
             raise BuildFailed(found, "check")
         found = build_search_index(staging)

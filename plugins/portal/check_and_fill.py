@@ -4,23 +4,25 @@
 Idempotent: the fill is a targeted edit between fixed markers, and a page
 is written only when its bytes change, so running it again changes nothing.
 
-Cheap: parsing a page with BeautifulSoup costs about 10 ms, so a page whose
-bytes already passed the same checks (remembered in CACHE_PATH) is not
-parsed again, and the pages that are parsed are shared among the cores.
+Cheap: a page whose bytes already passed the same checks (remembered in
+CACHE_PATH) is not parsed again; the checks build only the parts of a page
+they read (about 2 ms a page); and in a build the pages are checked by
+worker processes while Pelican is still writing the others (ChecksAsWritten),
+so the step that follows Pelican mostly collects answers and fills slots.
 """
 
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
 
 import bs4
-from bs4 import BeautifulSoup
 
 from . import page_checks
-from .page_checks import check_page, check_text_form
+from .page_checks import problems_in_page
 from .poll_data import PollDataError
 from .polls import build_time, fill_page, poll_blocks
 from .problems import Problem
@@ -34,12 +36,17 @@ def html_pages(output_dir: Path):
     return sorted(p for p in output_dir.rglob("*.html") if p.is_file())
 
 
-def problems_in_page(html: str) -> list[str]:
-    return check_text_form(html) + check_page(BeautifulSoup(html, "lxml"))
-
-
 def _problems_in_file(path: Path) -> list[str]:
     return problems_in_page(path.read_text(encoding="utf-8"))
+
+
+def _problems_in_pages(pages: list[str]) -> list[list[str]]:
+    return [problems_in_page(html) for html in pages]
+
+
+def _worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    # fork: the workers inherit the loaded code (and a test's patches) at once.
+    return ProcessPoolExecutor(workers, mp_context=get_context("fork"))
 
 
 class CheckedPages:
@@ -79,16 +86,99 @@ def find_problems(paths: list[Path]) -> list[list[str]]:
     """The problems of each page, parsing on every core when there are many."""
     if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         return [_problems_in_file(path) for path in paths]
-    with ProcessPoolExecutor(mp_context=get_context("fork")) as pool:
+    with _worker_pool() as pool:
         return list(pool.map(_problems_in_file, paths, chunksize=32))
 
 
-def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None) -> list[Problem]:
+class ChecksAsWritten:
+    """Checks pages while Pelican writes the rest of the site.
+
+    Pelican renders on one core. Through its content_written signal each
+    new page goes to worker processes, which check it on the other cores
+    meanwhile; check_and_fill then uses their answers for every page whose
+    bytes are still the ones checked. Small sites (under PARALLEL_FROM
+    pages) start no workers: their pages are checked afterwards, in-process.
+    """
+
+    BATCH = 16  # pages per task: one page is too little work for a round trip
+
+    def __init__(self, settings):
+        self.memory = CheckedPages(settings.get("CACHE_PATH"))
+        self.pool: ProcessPoolExecutor | None = None
+        self.waiting: list[tuple[str, str]] = []  # (digest, html) not yet handed out
+        self.handed_out: list[tuple[list[str], Future]] = []
+        self.written = 0
+        self.workers_help = (os.cpu_count() or 1) > 1
+
+    def page_written(self, path) -> None:
+        if not self.workers_help or not str(path).endswith(".html"):
+            return
+        self.written += 1
+        html = Path(path).read_text(encoding="utf-8")
+        found = digest(html)
+        if found not in self.memory.digests:
+            self.waiting.append((found, html))
+        if self.written >= PARALLEL_FROM and len(self.waiting) >= self.BATCH:
+            # One core is Pelican's; the workers get the others.
+            self.pool = self.pool or _worker_pool(max(1, (os.cpu_count() or 1) - 1))
+            for start in range(0, len(self.waiting), self.BATCH):
+                batch = self.waiting[start:start + self.BATCH]
+                self.handed_out.append((
+                    [page_digest for page_digest, _ in batch],
+                    self.pool.submit(_problems_in_pages, [html for _, html in batch]),
+                ))
+            self.waiting = []
+
+    def take_back_unstarted(self) -> None:
+        """Pelican has finished, so this process is free: the batches no
+        worker has started yet are left to check_and_fill (both cores)."""
+        self.handed_out = [(digests, future) for digests, future in self.handed_out
+                           if not future.cancel()]
+
+    def digests_handed_out(self) -> set[str]:
+        return {page_digest for digests, _ in self.handed_out for page_digest in digests}
+
+    def answers(self) -> dict[str, list[str]]:
+        """{digest: its problems} for every page handed out, once all are back."""
+        answers = {}
+        for digests, future in self.handed_out:
+            answers.update(zip(digests, future.result()))
+        return answers
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+
+
+_checks_as_written: ChecksAsWritten | None = None
+
+
+def page_written(path, context=None) -> None:
+    """Pelican's content_written signal; only a build started by
+    checking_as_written() hands pages out."""
+    if _checks_as_written is not None:
+        _checks_as_written.page_written(path)
+
+
+@contextmanager
+def checking_as_written(settings):
+    global _checks_as_written
+    _checks_as_written = ChecksAsWritten(settings)
+    try:
+        yield _checks_as_written
+    finally:
+        _checks_as_written.close()
+        _checks_as_written = None
+
+
+def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None,
+                   checked: ChecksAsWritten | None = None) -> list[Problem]:
     """Problems found in `output_dir`; pages are filled in place.
 
     `shown_as` names the folder in messages: the build checks a staging
     folder that becomes output/ only when nothing is wrong. `only` limits
-    the step to those pages (the preview re-renders a few pages).
+    the step to those pages (the preview re-renders a few pages). `checked`
+    holds the answers of the workers that checked pages while Pelican wrote.
     """
     output_dir = Path(output_dir)
     problems = check_visit_stats_settings(settings)
@@ -101,12 +191,18 @@ def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None)
     if problems:
         return problems  # pages are left unfilled; the build fails anyway
 
-    memory = CheckedPages(settings.get("CACHE_PATH"))
+    checked = checked or ChecksAsWritten(settings)  # none handed out: all are checked here
+    checked.take_back_unstarted()
+    memory = checked.memory
+    coming = checked.digests_handed_out()
     paths = html_pages(output_dir) if only is None else [Path(p) for p in only if Path(p).is_file()]
     pages = {path: path.read_text(encoding="utf-8") for path in paths}
     digests = {path: digest(html) for path, html in pages.items()}
-    unchecked = [path for path in pages if digests[path] not in memory.digests]
+    unchecked = [path for path in pages
+                 if digests[path] not in memory.digests and digests[path] not in coming]
     found = dict(zip(unchecked, find_problems(unchecked)))
+    answers = checked.answers()  # the workers' last batches ran meanwhile
+    found.update((path, answers[digests[path]]) for path in pages if digests[path] in answers)
 
     for path, html in pages.items():
         messages = found.get(path, [])

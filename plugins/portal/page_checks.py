@@ -9,6 +9,7 @@ import datetime
 import unicodedata
 
 from bs4 import BeautifulSoup, Comment
+from bs4.filter import ElementFilter
 
 from .polls import ARCHIVE_END, ARCHIVE_START, SLOT_END, SLOT_START
 
@@ -17,10 +18,53 @@ def _text(element) -> str:
     return " ".join(element.get_text(" ").split()) if element else ""
 
 
-def check_every_page(soup: BeautifulSoup) -> list[str]:
+class PartsTheChecksRead(ElementFilter):
+    """Builds only the elements the checks below read, and their contents.
+
+    Building a whole page into BeautifulSoup costs about 3.5 ms; these parts
+    about 2 ms, and most of that is lxml handing every tag to Python. <html>
+    and <body> are not built (their contents would be the whole page), but
+    their attributes are kept as they pass. A check that reads another
+    element must name it here, or it finds nothing and reports a problem.
+    """
+
+    ELEMENTS = frozenset({"title", "meta", "link", "h1", "time"})
+    MARKED = ("data-polls-slot", "data-poll-archive-slot")
+    CLASSES = frozenset({"app-article-meta__author", "app-article__body"})
+
+    def __init__(self):
+        super().__init__()
+        self.roots: dict[str, dict] = {}  # "html", "body": their attributes
+
+    def allow_tag_creation(self, nsprefix, name, attrs) -> bool:
+        if name in self.ELEMENTS:
+            return True
+        if name in ("html", "body"):
+            self.roots.setdefault(name, dict(attrs or {}))
+            return False
+        if not attrs:
+            return False
+        if any(mark in attrs for mark in self.MARKED):
+            return True
+        classes = attrs.get("class") or ""
+        if isinstance(classes, str):
+            classes = classes.split()
+        return not self.CLASSES.isdisjoint(classes)
+
+    def allow_string_creation(self, string) -> bool:
+        return False  # text outside the parts above: only the NFC check reads it, on the raw page
+
+
+def problems_in_page(html: str) -> list[str]:
+    """Every problem with one generated page (its HTML text)."""
+    parts = PartsTheChecksRead()
+    soup = BeautifulSoup(html, "lxml", parse_only=parts)
+    return check_text_form(html) + check_page(soup, parts.roots)
+
+
+def check_every_page(soup: BeautifulSoup, roots: dict) -> list[str]:
     problems = []
-    html = soup.find("html")
-    if html is None or html.get("lang") != "vi":
+    if roots.get("html", {}).get("lang") != "vi":
         problems.append('<html> must have lang="vi"')
     if not _text(soup.find("title")):
         problems.append("<title> is missing or empty")
@@ -103,13 +147,13 @@ def check_text_form(html: str) -> list[str]:
     return ["text is not in composed Unicode (NFC); a source file or template needs saving as NFC"]
 
 
-def check_page(soup: BeautifulSoup) -> list[str]:
-    """Every problem with one generated page, one short phrase each."""
-    body = soup.find("body")
-    page_type = body.get("data-page-type") if body else None
+def check_page(soup: BeautifulSoup, roots: dict) -> list[str]:
+    """Every problem with one generated page, one short phrase each; `roots`
+    holds the attributes of its <html> and <body>."""
+    page_type = roots.get("body", {}).get("data-page-type")
     if page_type not in PAGE_TYPES:
         return ["not made by our theme (no known body[data-page-type])"]
-    problems = check_every_page(soup)
+    problems = check_every_page(soup, roots)
     for check in PAGE_TYPES[page_type]:
         problems.extend(check(soup))
     return problems

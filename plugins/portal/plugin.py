@@ -11,6 +11,7 @@ from pelican import signals
 
 from . import vietnamese
 from .assets import rename_fingerprinted, theme_assets
+from .check_and_fill import page_written
 from .links import check_internal_links
 from .preview import selective_writer
 from .problems import ContentError, display_path, report_problem
@@ -169,3 +170,4 @@ def register():
     signals.all_generators_finalized.connect(remember_contents)
     signals.finalized.connect(check_links_after_writing)
     signals.get_writer.connect(selective_writer)
+    signals.content_written.connect(page_written)
