@@ -189,7 +189,7 @@ def test_a_page_changed_after_a_worker_checked_it_is_checked_again(site, setting
     with checking_as_written(settings) as checked:
         for page in sorted(output.rglob("*.html")):
             checked.page_written(page)  # as Pelican's content_written signal does
-        assert checked.handed_out
+        assert len(checked.answers()) >= 10  # the workers have checked these pages
         damage(output, SEED_ARTICLE_URL, "<h1", "<h2")  # after the worker's check
         problems = [str(p) for p in check_and_fill(output, settings, checked=checked)]
     assert problems == [f"output/{SEED_ARTICLE_URL}: article has 0 <h1>; it must have exactly 1"]

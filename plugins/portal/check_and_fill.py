@@ -40,13 +40,29 @@ def _problems_in_file(path: Path) -> list[str]:
     return problems_in_page(path.read_text(encoding="utf-8"))
 
 
-def _problems_in_pages(pages: list[str]) -> list[list[str]]:
-    return [problems_in_page(html) for html in pages]
+# The digests of pages that passed before, in a worker process (set when it starts).
+_passed_before: frozenset = frozenset()
 
 
-def _worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
+def _remember_passed(digests: frozenset) -> None:
+    global _passed_before
+    _passed_before = digests
+
+
+def _answers_for_files(paths: list[str]) -> list[tuple[str, list[str]]]:
+    """(digest, problems) of each page, as its bytes are now."""
+    answers = []
+    for path in paths:
+        html = Path(path).read_text(encoding="utf-8")
+        page_digest = digest(html)
+        answers.append((page_digest, [] if page_digest in _passed_before else problems_in_page(html)))
+    return answers
+
+
+def _worker_pool(workers: int | None = None, passed=frozenset()) -> ProcessPoolExecutor:
     # fork: the workers inherit the loaded code (and a test's patches) at once.
-    return ProcessPoolExecutor(workers, mp_context=get_context("fork"))
+    return ProcessPoolExecutor(workers, mp_context=get_context("fork"),
+                               initializer=_remember_passed, initargs=(passed,))
 
 
 class CheckedPages:
@@ -105,44 +121,41 @@ class ChecksAsWritten:
     def __init__(self, settings):
         self.memory = CheckedPages(settings.get("CACHE_PATH"))
         self.pool: ProcessPoolExecutor | None = None
-        self.waiting: list[tuple[str, str]] = []  # (digest, html) not yet handed out
+        self.waiting: list[str] = []  # pages written, not yet handed out
         self.handed_out: list[tuple[list[str], Future]] = []
-        self.written = 0
         self.workers_help = (os.cpu_count() or 1) > 1
 
     def page_written(self, path) -> None:
+        # Only the path travels: the worker reads the page itself, so
+        # Pelican's process spends almost nothing here.
         if not self.workers_help or not str(path).endswith(".html"):
             return
-        self.written += 1
-        html = Path(path).read_text(encoding="utf-8")
-        found = digest(html)
-        if found not in self.memory.digests:
-            self.waiting.append((found, html))
-        if self.written >= PARALLEL_FROM and len(self.waiting) >= self.BATCH:
+        self.waiting.append(str(path))
+        if self.pool is None and len(self.waiting) < PARALLEL_FROM:
+            return
+        if len(self.waiting) >= self.BATCH:
             # One core is Pelican's; the workers get the others.
-            self.pool = self.pool or _worker_pool(max(1, (os.cpu_count() or 1) - 1))
+            self.pool = self.pool or _worker_pool(max(1, (os.cpu_count() or 1) - 1),
+                                                  frozenset(self.memory.digests))
             for start in range(0, len(self.waiting), self.BATCH):
                 batch = self.waiting[start:start + self.BATCH]
-                self.handed_out.append((
-                    [page_digest for page_digest, _ in batch],
-                    self.pool.submit(_problems_in_pages, [html for _, html in batch]),
-                ))
+                self.handed_out.append((batch, self.pool.submit(_answers_for_files, batch)))
             self.waiting = []
 
     def take_back_unstarted(self) -> None:
         """Pelican has finished, so this process is free: the batches no
         worker has started yet are left to check_and_fill (both cores)."""
-        self.handed_out = [(digests, future) for digests, future in self.handed_out
+        self.handed_out = [(paths, future) for paths, future in self.handed_out
                            if not future.cancel()]
 
-    def digests_handed_out(self) -> set[str]:
-        return {page_digest for digests, _ in self.handed_out for page_digest in digests}
+    def pages_handed_out(self) -> set[Path]:
+        return {Path(path) for paths, _ in self.handed_out for path in paths}
 
     def answers(self) -> dict[str, list[str]]:
         """{digest: its problems} for every page handed out, once all are back."""
         answers = {}
-        for digests, future in self.handed_out:
-            answers.update(zip(digests, future.result()))
+        for _, future in self.handed_out:
+            answers.update(future.result())
         return answers
 
     def close(self) -> None:
@@ -194,15 +207,21 @@ def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None,
     checked = checked or ChecksAsWritten(settings)  # none handed out: all are checked here
     checked.take_back_unstarted()
     memory = checked.memory
-    coming = checked.digests_handed_out()
+    coming = checked.pages_handed_out()
     paths = html_pages(output_dir) if only is None else [Path(p) for p in only if Path(p).is_file()]
     pages = {path: path.read_text(encoding="utf-8") for path in paths}
     digests = {path: digest(html) for path, html in pages.items()}
-    unchecked = [path for path in pages
-                 if digests[path] not in memory.digests and digests[path] not in coming]
+    unchecked = [path for path in pages if path not in coming and digests[path] not in memory.digests]
     found = dict(zip(unchecked, find_problems(unchecked)))
     answers = checked.answers()  # the workers' last batches ran meanwhile
-    found.update((path, answers[digests[path]]) for path in pages if digests[path] in answers)
+    # A page answered for other bytes than it has now (written again since) is checked here.
+    late = []
+    for path in coming & pages.keys():
+        if digests[path] in answers:
+            found[path] = answers[digests[path]]
+        elif digests[path] not in memory.digests:
+            late.append(path)
+    found.update(zip(late, find_problems(late)))
 
     for path, html in pages.items():
         messages = found.get(path, [])

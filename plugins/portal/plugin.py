@@ -7,12 +7,15 @@ import logging
 import os
 from collections import defaultdict
 
+from markupsafe import Markup
 from pelican import signals
 
 from . import vietnamese
 from .assets import rename_fingerprinted, theme_assets
 from .check_and_fill import page_written
 from .links import check_internal_links
+from .poll_data import PollDataError
+from .polls import build_time, poll_blocks
 from .preview import selective_writer
 from .problems import ContentError, display_path, report_problem
 from .search import folded_words
@@ -36,6 +39,16 @@ def add_theme_assets(pelican):
 def rename_assets(pelican):
     rename_fingerprinted(pelican.settings["OUTPUT_PATH"], pelican.settings,
                          pelican.settings["THEME_ASSETS"])
+
+
+def render_poll_blocks(pelican):
+    """The poll blocks current at build time, for the templates: pages come
+    out of Pelican filled, so the fill step that follows rewrites none."""
+    try:
+        blocks = poll_blocks(pelican.settings, build_time(pelican.settings))
+    except PollDataError:
+        blocks = {}  # check_and_fill reports it, naming the file; the slots stay empty
+    pelican.settings["PORTAL_POLL_BLOCKS"] = {slot: Markup(block) for slot, block in blocks.items()}
 
 
 def add_template_helpers(generator):
@@ -160,6 +173,7 @@ def check_links_after_writing(pelican):
 def register():
     signals.initialized.connect(add_content_security_policy)
     signals.initialized.connect(add_theme_assets)
+    signals.initialized.connect(render_poll_blocks)
     signals.finalized.connect(rename_assets)
     signals.readers_init.connect(use_portal_reader)
     signals.generator_init.connect(add_template_helpers)

@@ -179,8 +179,8 @@ def fill_slot(html: str, slot: str, block: str) -> str:
     """The page with `block` between the markers of `slot` (a targeted edit:
     the rest of the page keeps every byte)."""
     start, end, pattern = _SLOTS[slot]
-    if start not in html:
-        return html
+    if start not in html or start + block + end in html:
+        return html  # no such slot, or filled already: most pages of most builds
     return pattern.sub(lambda _: start + block + end, html, count=1)
 
 
