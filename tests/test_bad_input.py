@@ -65,6 +65,10 @@ CASES = {
         article(title="Tin tức").encode("cp1258", errors="replace") + "\nĐ".encode("utf-16-le"),
         None,  # checked below: depends on where the first bad byte is
     ),
+    "a field given twice": (
+        "Title: Tin một\n" + article(title="Tin hai"),
+        "content/tin-co-so/bad.md:2: Title is given twice (lines 1 and 2); keep one of them",
+    ),
     "empty file": (
         "  \n\n",
         "content/tin-co-so/bad.md: the file is empty; start it with a line 'Title: ...'",
@@ -129,3 +133,16 @@ def test_invoke_build_exits_non_zero_without_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr + result.stdout
     assert 'content/tin-co-so/sai.md:2: Date "31/02/2020" is not a real date' in result.stderr
     assert not (project / "output").exists()
+
+
+def test_a_second_build_in_one_process_reports_its_problems_again(fixture_site, monkeypatch, caplog):
+    """The preview server builds again and again in one process; Pelican's
+    loggers would drop a message logged before."""
+    monkeypatch.chdir(fixture_site.root)
+    fixture_site.write("tin-co-so/nfd.md", article(title="Bi\u0300a"))
+    for _ in range(2):
+        caplog.clear()
+        fixture_site.build()
+        assert [r.getMessage() for r in caplog.records if "composed Unicode" in r.getMessage()] == [
+            "portal: content/tin-co-so/nfd.md: text was not in composed Unicode (NFC); "
+            "it was normalised for this build, save the file again to fix it"]

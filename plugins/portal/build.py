@@ -11,11 +11,13 @@ import shutil
 from pathlib import Path
 
 from pelican import Pelican
+from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 from . import problems as problem_log
 from .check_and_fill import check_and_fill, checking_as_written
 from .assets import finish_for_hosting
+from .read_ahead import reading_ahead
 from .search import build_search_index
 from .problems import BuildFailed, Problem, ProblemCollector
 from .swap import replace_directory
@@ -25,8 +27,18 @@ def load_settings(settings_file: str = "pelicanconf.py", **overrides) -> dict:
     return read_settings(settings_file, override=overrides or None)
 
 
+def forget_logged_messages() -> None:
+    """Pelican's loggers drop any warning already logged in this process
+    (its LimitFilter). The preview server runs build after build in one
+    process, and each build must report all of its problems."""
+    LimitFilter._raised_messages.clear()
+    LimitFilter._ignore.clear()
+    LimitFilter._group_count.clear()
+
+
 def run_pelican(settings: dict) -> list[Problem]:
     """Run Pelican in-process; every warning or error becomes a problem."""
+    forget_logged_messages()
     collector = ProblemCollector()
     pelican_logger = logging.getLogger("pelican")
     saved = (pelican_logger.handlers[:], pelican_logger.propagate, pelican_logger.level)
@@ -35,7 +47,8 @@ def run_pelican(settings: dict) -> list[Problem]:
     pelican_logger.setLevel(logging.WARNING)
     problem_log.active_collector = collector
     try:
-        Pelican(settings).run()
+        with reading_ahead():
+            Pelican(settings).run()
     except Exception as error:  # a crash is one more problem, never a traceback
         collector.problems.append(Problem("pelican", " ".join(str(error).split())))
     finally:

@@ -17,6 +17,7 @@ from .links import check_internal_links
 from .poll_data import PollDataError
 from .polls import build_time, poll_blocks
 from .preview import selective_writer
+from .read_ahead import read_articles_ahead, read_pages_ahead, stop_reading_ahead
 from .problems import ContentError, display_path, report_problem
 from .search import folded_words
 from .security import add_content_security_policy
@@ -184,4 +185,7 @@ def register():
     signals.all_generators_finalized.connect(remember_contents)
     signals.finalized.connect(check_links_after_writing)
     signals.get_writer.connect(selective_writer)
+    signals.article_generator_init.connect(read_articles_ahead)
+    signals.page_generator_init.connect(read_pages_ahead)
+    signals.all_generators_finalized.connect(stop_reading_ahead)
     signals.content_written.connect(page_written)

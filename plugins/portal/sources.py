@@ -3,13 +3,17 @@ messages that name the file, the line and what to do.
 
 PortalMarkdownReader replaces Pelican's Markdown reader. It decodes the file
 itself (UTF-8, a byte-order mark accepted silently), normalises the text to
-NFC, checks the metadata header, then lets Pelican's reader do the rest.
+NFC, checks the metadata header, converts and sanitises the body
+(MarkdownConverter, which read_ahead also runs in worker processes), then
+lets Pelican's reader turn the metadata into Pelican's values.
 """
 
 import datetime
+import hashlib
 import logging
 import os
 import re
+from dataclasses import dataclass
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
@@ -61,8 +65,10 @@ def read_source_text(path: str) -> str:
     return text
 
 
-def read_header(text: str) -> dict[str, tuple[int, str]]:
-    """The metadata header: {lower-case key: (line number, raw value)}."""
+def read_header(text: str, repeats: list | None = None) -> dict[str, tuple[int, str]]:
+    """The metadata header: {lower-case key: (line number, raw value)}; the
+    first line of a key counts. `repeats` collects (key, first line, line)
+    of keys given again."""
     header = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -73,6 +79,8 @@ def read_header(text: str) -> dict[str, tuple[int, str]]:
                 continue  # a continued value, as Markdown's meta allows
             break
         key = match.group(1).lower()
+        if key in header and repeats is not None:
+            repeats.append((key, header[key][0], number))
         header.setdefault(key, (number, match.group(2).strip()))
     return header
 
@@ -109,8 +117,12 @@ def content_kind(source_path: str, settings: dict) -> str:
     return "article"
 
 
-def check_header(header, shown: str, kind: str, settings: dict) -> None:
+def check_header(header, shown: str, kind: str, settings: dict, repeats=()) -> None:
     """Raise ContentError for the first field that would break the page."""
+    for key, first, again in repeats:
+        # Pelican would keep one silently, or crash on a list (Title).
+        raise ContentError(
+            shown, f"{key.capitalize()} is given twice (lines {first} and {again}); keep one of them", again)
 
     def field(key):
         return header.get(key, (None, ""))
@@ -166,8 +178,69 @@ def check_header(header, shown: str, kind: str, settings: dict) -> None:
         )
 
 
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Prepared:
+    """A source's expensive, pure part: what Markdown and the sanitiser make of it."""
+
+    source_digest: str  # of the text it was made from
+    content: str  # the body, sanitised
+    removed: list[str]  # what the sanitiser removed, for the warning
+    meta: dict  # Markdown's metadata: {key: [lines]}
+    formatted: dict  # {a formatted field's text (Summary): its HTML}
+
+
+class MarkdownConverter:
+    """Markdown for bodies (metadata header included) and for formatted
+    fields (without, as Pelican's _parse_metadata converts them). Built once
+    and reset before each text: building a Markdown object costs about as
+    much as converting a short article."""
+
+    def __init__(self, markdown_settings: dict, formatted_fields):
+        self.formatted_fields = formatted_fields
+        self.bodies = Markdown(**markdown_settings)
+        self.fields = Markdown(**markdown_settings)
+        self.fields.preprocessors.deregister("meta")
+
+    def prepare(self, text: str) -> Prepared:
+        converted = self.bodies.reset().convert(text)
+        content = clean_body(converted)
+        meta = dict(getattr(self.bodies, "Meta", {}))
+        formatted = {}
+        for name, lines in meta.items():
+            if name.lower() in self.formatted_fields:
+                joined = "\n".join(lines)
+                formatted[joined] = self.fields.reset().convert(joined)
+        return Prepared(text_digest(text), content, removed_markup(converted, content), meta, formatted)
+
+
+class _FieldsConvertedAlready:
+    """Stands in for the Markdown object in Pelican's _parse_metadata, which
+    converts formatted fields (Summary) itself: MarkdownConverter did it."""
+
+    def __init__(self, formatted: dict):
+        self.formatted = formatted
+        self.preprocessors = self  # for preprocessors.deregister("meta")
+
+    def deregister(self, name):
+        pass
+
+    def reset(self):
+        return self
+
+    def convert(self, text):
+        return self.formatted[text]
+
+
 class PortalMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader, behind our checks of the source file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)  # completes settings["MARKDOWN"] (the meta extension)
+        self.converter = MarkdownConverter(self.settings["MARKDOWN"], self.settings["FORMATTED_FIELDS"])
 
     def read(self, source_path):
         try:
@@ -179,22 +252,24 @@ class PortalMarkdownReader(MarkdownReader):
     def _read_checked(self, source_path):
         shown = display_path(source_path)
         text = read_source_text(source_path)
-        header = read_header(text)
-        check_header(header, shown, content_kind(source_path, self.settings), self.settings)
+        repeats = []
+        header = read_header(text, repeats)
+        check_header(header, shown, content_kind(source_path, self.settings), self.settings, repeats)
 
         self._source_path = source_path
-        self._md = Markdown(**self.settings["MARKDOWN"])
-        converted = self._md.convert(text)
-        content = clean_body(converted)
-        removed = removed_markup(converted, content)
-        if removed:
+        from . import read_ahead  # here: read_ahead imports this module
+
+        prepared = read_ahead.take(source_path, text) or self.converter.prepare(text)
+        content = prepared.content
+        if prepared.removed:
             logger.warning(
                 "portal: %s: removed what could run code or is not allowed in an article: %s",
-                shown, ", ".join(removed),
+                shown, ", ".join(prepared.removed),
             )
         check_images_have_alt(content, text, shown)
         check_linked_files_exist(content, text, source_path, shown, self.settings["PATH"])
-        metadata = self._parse_metadata(getattr(self._md, "Meta", {}))
+        self._md = _FieldsConvertedAlready(prepared.formatted)
+        metadata = self._parse_metadata(prepared.meta)
         if "date" in header:
             # Shown with its time only when the editor gave one.
             metadata["date_has_time"] = bool(_ISO_DATE.match(header["date"][1]).group(4))
