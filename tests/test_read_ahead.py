@@ -96,3 +96,19 @@ def test_a_file_a_worker_cannot_read_gets_the_readers_own_message(fixture_site, 
     assert failure.value.report().splitlines()[0] == (
         "content/tin-co-so/hong.md:1: the file is not UTF-8 text (byte 0xE1); "
         "save it again with the encoding UTF-8")
+
+
+def test_with_the_content_cache_only_new_and_changed_files_are_read_ahead(fixture_site, monkeypatch, taken):
+    monkeypatch.chdir(fixture_site.root)
+    monkeypatch.setattr(read_ahead, "READ_AHEAD_FROM", 1)
+    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    for relative, text in ARTICLES.items():
+        fixture_site.write(relative, text)
+    fixture_site.build(**cached)
+    assert len(taken) == len(ARTICLES)  # an empty cache: every file
+
+    taken.clear()
+    edited = fixture_site.write("tin-co-so/hai.md", ARTICLES["tin-co-so/hai.md"] + "\nĐoạn mới.\n")
+    output = fixture_site.build(**cached)
+    assert taken == [str(edited)]
+    assert "Đoạn mới." in (output / "tin-co-so" / "tin-hai.html").read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ the reader has just read; anything else (an unreadable file, a file changed
 in between, a worker error) is prepared in-process, exactly as before, and
 every message still comes from the reader in Pelican's process.
 
-Builds that load Pelican's content cache (the preview server) skip it:
-their unchanged files are not read at all.
+Files that Pelican's content cache holds unchanged (the preview server
+loads it) are not read at all, so they are not read ahead either.
 """
 
 import logging
@@ -47,12 +47,16 @@ class ReadAhead:
 
     def start(self, generator, paths_key: str, excludes_key: str) -> None:
         settings = generator.settings
-        if settings.get("LOAD_CONTENT_CACHE") or (os.cpu_count() or 1) < 2:
+        if (os.cpu_count() or 1) < 2:
             return
         extensions = tuple(f".{extension}" for extension in PortalMarkdownReader.file_extensions)
         files = [os.path.abspath(os.path.join(generator.path, name))
                  for name in generator.get_files(settings[paths_key], exclude=settings[excludes_key])
-                 if name.endswith(extensions)]
+                 if name.endswith(extensions)
+                 # what Pelican's content cache holds is not read at all
+                 and generator.get_cached_data(name, None) is None
+                 and generator.readers.get_cached_data(
+                     os.path.abspath(os.path.join(generator.path, name)), None) is None]
         if len(files) < READ_AHEAD_FROM:
             return
         # fork: workers start at once with the loaded code and the reader's
