@@ -233,6 +233,8 @@ def print_table(n, runs, full, rebuild):
         ("Rebuild after editing one article's body, as `invoke livereload` does it"
          " (search index refreshed after, in the background), s",
          edited, plain_r.get("edited"), hugo_r.get("edited")),
+        ("Rebuild after correcting one article's title, as `invoke livereload` does it, s",
+         ours_r.get("retitled"), plain_r.get("retitled"), None),
         ("Full rebuild with the content cache (nothing changed), s", ours_r.get("unchanged"),
          plain_r.get("unchanged"), hugo_r.get("unchanged")),
         ("Peak memory of a full build, MB", ours.get("memory"), plain.get("memory"),

@@ -6,7 +6,7 @@ import time
 import urllib.request
 
 from browser_fixtures import free_port
-from conftest import INVOKE, ROOT, article, copy_project
+from conftest import INVOKE, ROOT, FixtureSite, article, copy_project
 
 
 def fetch(url: str) -> str:
@@ -75,5 +75,55 @@ def test_a_body_edit_re_renders_only_that_page_and_the_rest_stays(fixture_site, 
 
     edited.write_text(article(title="Tin một, sửa tiêu đề", summary="Tóm tắt."), encoding="utf-8")
     os.utime(edited, (time.time() + 15, time.time() + 15))
-    assert preview.rebuild() and preview.last == "rebuilt"  # the title shows on other pages too
+    assert preview.rebuild() and preview.last == "rebuilt"  # no Slug: the address follows the title
     assert (fixture_site.output / "tin-co-so" / "tin-mot-sua-tieu-de.html").is_file()
+
+
+def many_articles(site, count=25) -> dict[int, str]:
+    """Enough articles for lists of several pages (10 a page), with Slugs."""
+    texts = {}
+    for number in range(count):
+        texts[number] = article(
+            title=f"Tin số {number}", slug=f"tin-so-{number}", summary=f"Tóm tắt tin số {number}.",
+            date=f"2024-05-{number + 1:02d}", tags=f"Thẻ {number % 3}", author=f"Tác giả {number % 2}",
+            body=f"Nội dung tin số {number}.")
+        site.write(f"tin-co-so/tin-{number}.md", texts[number])
+    return texts
+
+
+def html_of(output) -> dict[str, str]:
+    return {p.relative_to(output).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(output.rglob("*.html"))}
+
+
+def test_title_and_summary_edits_re_render_what_a_full_build_would_change(fixture_site, tmp_path, monkeypatch):
+    from portal.devserver import PREVIEW_SETTINGS, Preview
+
+    monkeypatch.chdir(fixture_site.root)
+    texts = many_articles(fixture_site)
+    preview = Preview(str(ROOT / "pelicanconf.py"),
+                      PATH=str(fixture_site.content), OUTPUT_PATH=str(fixture_site.output),
+                      CACHE_PATH=str(fixture_site.root / "cache"))
+    assert preview.rebuild() and preview.last == "rebuilt"
+    edited = fixture_site.content / "tin-co-so" / "tin-12.md"
+    edits = [
+        texts[12].replace("Title: Tin số 12", "Title: Tin số mười hai"),  # shown in lists, tags, neighbours
+        texts[12].replace("Summary: Tóm tắt tin số 12.", "Summary: Tóm tắt mới."),
+        texts[12],  # and back: the memory of headers follows each fast rebuild
+    ]
+    for number, text in enumerate(edits, start=1):
+        edited.write_text(text, encoding="utf-8")
+        os.utime(edited, (time.time() + 5 * number, time.time() + 5 * number))
+        assert preview.rebuild()
+        assert preview.last.startswith("re-rendered ") and preview.last != "re-rendered 1 page(s)"
+        preview.indexing.join()
+
+        # The same content built from nothing, with the preview's settings.
+        full = FixtureSite(tmp_path / f"full-{number}")
+        for relative in (p.relative_to(fixture_site.content) for p in fixture_site.content.rglob("*.md")):
+            full.write(relative.as_posix(), (fixture_site.content / relative).read_text(encoding="utf-8"))
+        assert html_of(fixture_site.output) == html_of(full.build(**PREVIEW_SETTINGS)), text.splitlines()[:2]
+
+    edited.write_text(texts[12].replace("Date: 2024-05-13", "Date: 2023-01-01"), encoding="utf-8")
+    os.utime(edited, (time.time() + 30, time.time() + 30))
+    assert preview.rebuild() and preview.last == "rebuilt"  # a date moves the article between pages

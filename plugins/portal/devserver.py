@@ -1,8 +1,9 @@
 """The preview server: serves output/ on 127.0.0.1 and rebuilds on change.
 
 A rebuild goes through the same build as `invoke build`, except that a
-change to article bodies only re-renders those articles' pages (preview.py)
-and refreshes the search index in the background. When a rebuild fails, the
+change to articles' bodies, titles or summaries only re-renders the pages
+that show them (preview.py) and refreshes the search index in the
+background. When a rebuild fails, the
 problems are printed and the last good site stays on screen.
 """
 
@@ -14,7 +15,7 @@ from livereload import Server
 
 from . import plugin
 from .build import build_site, load_settings
-from .preview import header_of, only_bodies_changed, rebuild_pages
+from .preview import edit_reach, header_of, pages_linking_to, rebuild_pages
 from .problems import BuildFailed
 from .search import build_search_index
 
@@ -42,6 +43,7 @@ class Preview:
         self.content = Path(load_settings(settings_file, **self.overrides)["PATH"])
         self.mtimes: dict[str, float] = {}
         self.headers: dict[str, dict] = {}
+        self.pages_of: dict[str, tuple[str, str]] = {}  # as plugin.pages_of_sources after our last build
         self.indexing: threading.Thread | None = None
 
     def sources(self) -> dict[str, float]:
@@ -55,9 +57,9 @@ class Preview:
         changed = {path for path in now.keys() | self.mtimes.keys()
                    if now.get(path) != self.mtimes.get(path)}
         try:
-            if self._can_rebuild_pages(changed):
-                self._rebuild_pages(changed)
-                how = f"re-rendered {len(changed)} page(s)"
+            pages = self._pages_to_rebuild(changed)
+            if pages and self._rebuild_pages(pages, changed):
+                how = f"re-rendered {len(pages)} page(s)"
             else:
                 build_site(self.settings_file, **self.overrides)
                 self.headers = {path: header_of(path) for path in now if path.endswith(".md")}
@@ -66,23 +68,37 @@ class Preview:
             print(failure.report(), flush=True)
             return False
         self.mtimes = now
+        self.pages_of = dict(plugin.pages_of_sources)  # another build in this process may change it
         print(f"Preview {how} and checked output/", flush=True)
         self.last = how
         return True
 
-    def _can_rebuild_pages(self, changed) -> bool:
+    def _pages_to_rebuild(self, changed) -> list[str]:
+        """The pages these edits can change; [] when only a full build will do."""
         if not self.mtimes or not changed:
-            return False
-        if not all(path in plugin.pages_of_sources for path in changed):
-            return False  # a new, deleted or non-article file
-        return only_bodies_changed({path: header_of(path) for path in changed}, self.headers)
-
-    def _rebuild_pages(self, changed) -> None:
+            return []
+        if not all(path in self.pages_of for path in changed):
+            return []  # a new, deleted or non-article file
+        reach = edit_reach({path: header_of(path) for path in changed}, self.headers)
+        if reach is None:
+            return []
+        own = {self.pages_of[path][0] for path in changed}
+        if reach == "own":
+            return sorted(own)
         settings = load_settings(self.settings_file, **self.overrides)
-        rebuild_pages(settings, [plugin.pages_of_sources[path] for path in changed])
+        addresses = {self.pages_of[path][1] for path in changed}
+        return sorted(own | set(pages_linking_to(settings["OUTPUT_PATH"], addresses)))
+
+    def _rebuild_pages(self, pages, changed) -> bool:
+        settings = load_settings(self.settings_file, **self.overrides)
+        if not rebuild_pages(settings, pages):
+            return False
+        # The next edit is judged against these headers, now shown everywhere.
+        self.headers.update({path: header_of(path) for path in changed})
         output = settings["OUTPUT_PATH"]
         self.indexing = threading.Thread(target=build_search_index, args=(output,), daemon=True)
         self.indexing.start()
+        return True
 
 
 def serve(host="127.0.0.1", port=8000, settings_file="pelicanconf.py") -> None:

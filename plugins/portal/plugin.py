@@ -151,9 +151,10 @@ def keep_hidden_private(generator):
 
 # Contents whose plain internal links are checked once the site is written.
 _written_contents = []
-# {source file: the page it becomes}, of the last build in this process: the
-# preview server re-renders only the pages of the files an editor changed.
-pages_of_sources: dict[str, str] = {}
+# {source file: (the page it becomes, the address links use)}, of the last
+# build in this process: the preview server re-renders only the pages that
+# show the files an editor changed.
+pages_of_sources: dict[str, tuple[str, str]] = {}
 
 
 def remember_contents(generators):
@@ -163,7 +164,8 @@ def remember_contents(generators):
         for name in ("articles", "translations", "pages"):
             for content in getattr(generator, name, []):
                 _written_contents.append(content)
-                pages_of_sources[os.path.abspath(content.source_path)] = content.save_as
+                pages_of_sources[os.path.abspath(content.source_path)] = (
+                    content.save_as, f"{generator.settings['SITEURL']}/{content.url}")
 
 
 def check_links_after_writing(pelican):

@@ -1,18 +1,29 @@
-"""Fast preview rebuilds: when an editor changes only the body of articles
-or pages, the preview server re-renders just their pages.
+"""Fast preview rebuilds: when an editor changes an article's body, title
+or summary, the preview server re-renders only the pages that can show it.
 
-A full build renders every page (about 1,700 at 1,000 articles). After a
-body-only edit nothing else can differ, provided the article has its own
-Summary (lists show the summary, not the body) and its header is unchanged
-(title, date, tags... appear on other pages). Then Pelican runs with a
-writer that writes only those pages, beside the site; the check runs on
-them, and each replaces its old version in one atomic rename.
+A full build renders every page (about 1,700 at 1,000 articles). How far an
+edit reaches (`edit_reach`):
+
+- the body alone, with the article's own Summary in an unchanged header:
+  only the article's page;
+- the title or the Summary (with an explicit Slug, so the address stays),
+  or the body of an article without a Summary (lists show its start): the
+  article's page and every page that links to it, since an article's title
+  and summary are shown only beside links to it (lists, neighbours,
+  same-category lists);
+- anything else (date, tags, category, a new or deleted file...) moves
+  articles between pages: a full build.
+
+Pelican then runs with a writer that writes only those pages, beside the
+site; the check runs on them, and each replaces its old version in one
+atomic rename.
 """
 
 import os
 import shutil
 from pathlib import Path
 
+from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from .build import run_pelican
@@ -28,10 +39,26 @@ class SelectiveWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(settings["PORTAL_WRITE_INTO"], settings=settings)
 
-    def write_file(self, name, *args, **kwargs):
-        if name and os.path.normpath(name) in self.settings["PORTAL_WRITE_ONLY"]:
-            return super().write_file(name, *args, **kwargs)
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        wanted = self.settings["PORTAL_WRITE_ONLY"]
+        if name and any(os.path.normpath(page) in wanted
+                        for page in self.files_of(name, url, template_name, paginated, kwargs)):
+            return super().write_file(name, template, context, relative_urls, paginated,
+                                      template_name, override_output, url, **kwargs)
         return None
+
+    def files_of(self, name, url, template_name, paginated, kwargs) -> list[str]:
+        """The files Writer.write_file makes of `name`: one, or each page of
+        a paginated list (as Pelican's own writer counts them)."""
+        if paginated is None:
+            paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
+        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            return [name]
+        per_page = (self.settings["PAGINATED_TEMPLATES"][template_name]
+                    or self.settings["DEFAULT_PAGINATION"])
+        paginator = Paginator(name, url, next(iter(paginated.values())), self.settings, per_page)
+        return [paginator.page(number).save_as for number in paginator.page_range]
 
     def write_feed(self, *args, **kwargs):
         return None  # the preview has no feeds
@@ -54,22 +81,49 @@ def header_of(path) -> str | None:
     return text.split("\n\n", 1)[0].replace("\r\n", "\n")
 
 
-def only_bodies_changed(headers_now: dict, headers_before: dict) -> bool:
-    """Whether every changed file kept its header, and the header gives a
-    Summary (else the lists show the start of the body, which changed)."""
+# Shown on the article's page and beside every link to it, nowhere else.
+SHOWN_BESIDE_LINKS = {"title", "summary"}
+
+
+def _values(header: str) -> dict[str, str]:
+    return {key: value for key, (_, value) in read_header(header).items()}
+
+
+def edit_reach(headers_now: dict, headers_before: dict) -> str | None:
+    """How far edits to these files reach: "own" (their own pages), "links"
+    (and every page linking to them) or None (only a full build is safe)."""
+    reach = "own"
     for path, header in headers_now.items():
-        if header is None or header != headers_before.get(path):
-            return False
-        if "summary" not in read_header(header):
-            return False
-    return bool(headers_now)
+        before = headers_before.get(path)
+        if header is None or before is None:
+            return None
+        now, then = _values(header), _values(before)
+        if header == before and "summary" in now:
+            continue
+        placed_now = {key: value for key, value in now.items() if key not in SHOWN_BESIDE_LINKS}
+        placed_then = {key: value for key, value in then.items() if key not in SHOWN_BESIDE_LINKS}
+        if placed_now != placed_then:
+            return None  # date, tags, category...: articles move between pages
+        if now.get("title") != then.get("title") and "slug" not in now:
+            return None  # the address follows the title
+        reach = "links"
+    return reach if headers_now else None
 
 
-def rebuild_pages(settings, pages: list[str]) -> None:
+def pages_linking_to(output, addresses: set[str]) -> list[str]:
+    """The pages of `output` (paths inside it) with a link to any of `addresses`."""
+    output = Path(output)
+    needles = [f'href="{address}"' for address in addresses]
+    return sorted(path.relative_to(output).as_posix() for path in output.rglob("*.html")
+                  if any(needle in path.read_text(encoding="utf-8") for needle in needles))
+
+
+def rebuild_pages(settings, pages: list[str]) -> bool:
     """Re-render `pages` (paths inside OUTPUT_PATH) beside the site, check
     them, then put each in place with an atomic rename. Pelican reads the
     whole site as usual (links and static files are checked against it) but
-    renders only these pages. BuildFailed leaves the site as it was."""
+    renders only these pages. BuildFailed leaves the site as it was; so does
+    a page Pelican no longer makes (False: a full build must say why)."""
     output = Path(settings["OUTPUT_PATH"])
     staging = output.with_name(f".{output.name}.pages")
     shutil.rmtree(staging, ignore_errors=True)
@@ -87,10 +141,13 @@ def rebuild_pages(settings, pages: list[str]) -> None:
         if found:
             raise BuildFailed(found, "build")
         written = [staging / page for page in pages]
+        if not all(path.is_file() for path in written):
+            return False
         found = check_and_fill(staging, settings, shown_as=output.name, only=written)
         if found:
             raise BuildFailed(found, "check")
         for page in pages:
             os.replace(staging / page, output / page)
+        return True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
