@@ -136,3 +136,21 @@ def test_links_to_existing_files_and_pages_pass(fixture_site):
     hrefs = [a["href"] for a in page.select(".app-article__body a")]
     assert hrefs == ["/tin-co-so/tin-mot.html", "/luu-tru/", "/tin-co-so/tin-mot.html"]
     assert page.select_one(".app-article__body img")["src"] == "/images/hoi-nghi.jpg"
+
+
+def test_markdown_footnotes_keep_their_links_without_a_warning(fixture_site, caplog, monkeypatch):
+    monkeypatch.chdir(fixture_site.root)
+    fixture_site.write("tin-co-so/chu-thich.md", article(
+        title="Tin có chú thích", slug="chu-thich",
+        body="Theo Nghị quyết số 05.[^1]\n\n[^1]: Nghị quyết ngày 14/9/2020.\n\n"
+             "<p class=\"do\" onclick=\"x()\">Đoạn có lớp lạ.</p>"))
+    with caplog.at_level(logging.WARNING, logger="portal"):
+        output = fixture_site.build()
+    warnings = [r.getMessage() for r in caplog.records]
+    assert warnings == ["portal: content/tin-co-so/chu-thich.md: removed what could run code "
+                        "or is not allowed in an article: onclick=, class="]
+    page = parse(output / "tin-co-so" / "chu-thich.html")
+    reference = page.find("a", class_="footnote-ref")
+    assert reference["href"] == "#fn:1" and page.find(id="fn:1") is not None
+    assert page.find("div", class_="footnote").find("a", class_="footnote-backref")["href"] == "#fnref:1"
+    assert page.find("p", class_="do") is None

@@ -209,27 +209,27 @@ def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None,
     memory = checked.memory
     coming = checked.pages_handed_out()
     paths = html_pages(output_dir) if only is None else [Path(p) for p in only if Path(p).is_file()]
-    pages = {path: path.read_text(encoding="utf-8") for path in paths}
-    digests = {path: digest(html) for path, html in pages.items()}
-    unchecked = [path for path in pages if path not in coming and digests[path] not in memory.digests]
+    # Only digests are kept: 16,500 pages would be over 500 MB as text.
+    digests = {path: digest(path.read_text(encoding="utf-8")) for path in paths}
+    unchecked = [path for path in paths if path not in coming and digests[path] not in memory.digests]
     found = dict(zip(unchecked, find_problems(unchecked)))
     answers = checked.answers()  # the workers' last batches ran meanwhile
     # A page answered for other bytes than it has now (written again since) is checked here.
     late = []
-    for path in coming & pages.keys():
+    for path in coming & digests.keys():
         if digests[path] in answers:
             found[path] = answers[digests[path]]
         elif digests[path] not in memory.digests:
             late.append(path)
     found.update(zip(late, find_problems(late)))
 
-    for path, html in pages.items():
+    for path in paths:
         messages = found.get(path, [])
         if messages:
             shown = f"{shown_as}/{path.relative_to(output_dir).as_posix()}"
             problems.extend(Problem(shown, message) for message in messages)
             continue
         memory.digests.add(digests[path])
-        fill_page(path, html, blocks)
+        fill_page(path, path.read_text(encoding="utf-8"), blocks)
     memory.save()
     return problems

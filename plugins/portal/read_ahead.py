@@ -15,6 +15,7 @@ loads it) are not read at all, so they are not read ahead either.
 
 import logging
 import os
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
@@ -23,6 +24,9 @@ from .sources import MarkdownConverter, PortalMarkdownReader, Prepared, read_sou
 
 # Below this many files, starting worker processes costs more than it saves.
 READ_AHEAD_FROM = 50
+# Files converted ahead of Pelican's reader at most: enough to keep the
+# workers busy; more would only hold finished results in memory.
+AHEAD = 64
 
 
 _converter: MarkdownConverter | None = None  # a worker's own
@@ -43,6 +47,7 @@ def _prepare_file(path: str) -> Prepared:
 class ReadAhead:
     def __init__(self):
         self.pool: ProcessPoolExecutor | None = None
+        self.files: deque[str] = deque()  # in the order Pelican will ask for them
         self.coming: dict[str, Future] = {}
 
     def start(self, generator, paths_key: str, excludes_key: str) -> None:
@@ -65,7 +70,12 @@ class ReadAhead:
         reader = generator.readers.readers["md"]
         self.pool = self.pool or ProcessPoolExecutor(
             mp_context=get_context("fork"), initializer=_start_worker, initargs=(reader.converter,))
-        for path in files:
+        self.files.extend(files)
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while self.pool and self.files and len(self.coming) < AHEAD:
+            path = self.files.popleft()
             self.coming[path] = self.pool.submit(_prepare_file, path)
 
     def take(self, path: str, text: str) -> Prepared | None:
@@ -73,6 +83,7 @@ class ReadAhead:
         future = self.coming.pop(os.path.abspath(path), None)
         if future is None:
             return None
+        self._top_up()
         try:
             prepared = future.result()
         except Exception:  # noqa: BLE001 - the reader prepares it again and reports properly
@@ -80,6 +91,7 @@ class ReadAhead:
         return prepared if prepared.source_digest == text_digest(text) else None
 
     def stop(self) -> None:
+        self.files.clear()
         self.coming.clear()
         if self.pool:
             self.pool.shutdown(cancel_futures=True)

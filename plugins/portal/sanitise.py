@@ -17,6 +17,9 @@ BODY_ATTRIBUTES = {
     "td": {"colspan", "rowspan", "headers"},
     "*": {"id", "lang", "title"},
 }
+# The classes Python-Markdown's footnotes write: kept, so that footnotes
+# work as written and their editor gets no warning about them.
+MARKDOWN_CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 EXTERNAL_REL = "noopener noreferrer"
 
@@ -65,6 +68,7 @@ def clean_body(html: str) -> str:
         clean_content_tags={"script", "style"},
         attributes=BODY_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        allowed_classes=MARKDOWN_CLASSES,
         link_rel=None,
         strip_comments=True,
     )
