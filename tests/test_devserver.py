@@ -127,3 +127,33 @@ def test_title_and_summary_edits_re_render_what_a_full_build_would_change(fixtur
     edited.write_text(texts[12].replace("Date: 2024-05-13", "Date: 2023-01-01"), encoding="utf-8")
     os.utime(edited, (time.time() + 30, time.time() + 30))
     assert preview.rebuild() and preview.last == "rebuilt"  # a date moves the article between pages
+
+
+def test_a_quick_second_edit_does_not_wait_for_the_search_index(fixture_site, monkeypatch):
+    import threading
+
+    from portal import devserver
+
+    release = threading.Event()
+    indexed = []
+
+    def slow_index(output):  # Pagefind, still busy with the first edit
+        indexed.append(output)
+        release.wait(timeout=30)
+
+    monkeypatch.setattr(devserver, "build_search_index", slow_index)
+    monkeypatch.chdir(fixture_site.root)
+    edited = fixture_site.write("tin-co-so/a.md", article(title="Tin một", summary="Tóm tắt."))
+    preview = devserver.Preview(str(ROOT / "pelicanconf.py"),
+                                PATH=str(fixture_site.content), OUTPUT_PATH=str(fixture_site.output),
+                                CACHE_PATH=str(fixture_site.root / "cache"))
+    assert preview.rebuild() and preview.last == "rebuilt"
+    for number in (1, 2):
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\nĐoạn {number}.\n", encoding="utf-8")
+        os.utime(edited, (time.time() + 5 * number, time.time() + 5 * number))
+        assert preview.rebuild() and preview.last == "re-rendered 1 page(s)"
+        assert "Đoạn %d." % number in (fixture_site.output / "tin-co-so" / "tin-mot.html").read_text(encoding="utf-8")
+    assert len(indexed) == 1 and preview.indexing.is_alive()  # the second edit did not wait
+    release.set()
+    preview.indexing.join(timeout=30)
+    assert len(indexed) == 2  # one more run, for the edit made while the first ran

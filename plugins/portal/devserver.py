@@ -45,14 +45,14 @@ class Preview:
         self.headers: dict[str, dict] = {}
         self.pages_of: dict[str, tuple[str, str]] = {}  # as plugin.pages_of_sources after our last build
         self.indexing: threading.Thread | None = None
+        self._index_lock = threading.Lock()
+        self._index_again = False
 
     def sources(self) -> dict[str, float]:
         return {os.path.abspath(path): path.stat().st_mtime
                 for path in self.content.rglob("*") if path.is_file()}
 
     def rebuild(self) -> bool:
-        if self.indexing:
-            self.indexing.join()  # never swap the site under a running index
         now = self.sources()
         changed = {path for path in now.keys() | self.mtimes.keys()
                    if now.get(path) != self.mtimes.get(path)}
@@ -61,6 +61,8 @@ class Preview:
             if pages and self._rebuild_pages(pages, changed):
                 how = f"re-rendered {len(pages)} page(s)"
             else:
+                if self.indexing:
+                    self.indexing.join()  # never swap the whole site under a running index
                 build_site(self.settings_file, **self.overrides)
                 self.headers = {path: header_of(path) for path in now if path.endswith(".md")}
                 how = "rebuilt"
@@ -95,10 +97,29 @@ class Preview:
             return False
         # The next edit is judged against these headers, now shown everywhere.
         self.headers.update({path: header_of(path) for path in changed})
-        output = settings["OUTPUT_PATH"]
-        self.indexing = threading.Thread(target=build_search_index, args=(output,), daemon=True)
-        self.indexing.start()
+        self._index_in_background(settings["OUTPUT_PATH"])
         return True
+
+    def _index_in_background(self, output) -> None:
+        """Refresh the search index without making the editor wait. Pages
+        replaced meanwhile are atomic renames, so Pagefind reads each whole;
+        an edit made while it runs asks for one more run, never a second
+        Pagefind writing the same index at once."""
+        with self._index_lock:
+            if self.indexing and self.indexing.is_alive():
+                self._index_again = True
+                return
+            self._index_again = False
+            self.indexing = threading.Thread(target=self._index, args=(output,), daemon=True)
+            self.indexing.start()
+
+    def _index(self, output) -> None:
+        while True:
+            build_search_index(output)
+            with self._index_lock:
+                if not self._index_again:
+                    return
+                self._index_again = False
 
 
 def serve(host="127.0.0.1", port=8000, settings_file="pelicanconf.py") -> None:

@@ -32,6 +32,21 @@ from .problems import BuildFailed
 from .sources import read_header
 
 
+class _RendersOnly:
+    """A template that renders only the wanted pages of a paginated list
+    (by Pelican's `output_file` variable); the others come out empty, in the
+    staging folder, and are never used."""
+
+    def __init__(self, template, wanted: set[str]):
+        self.template = template
+        self.wanted = wanted
+
+    def render(self, context) -> str:
+        if os.path.normpath(context["output_file"]) in self.wanted:
+            return self.template.render(context)
+        return ""
+
+
 class SelectiveWriter(Writer):
     """Pelican's writer, writing only the pages named in PORTAL_WRITE_ONLY,
     into PORTAL_WRITE_INTO instead of the live site."""
@@ -42,11 +57,13 @@ class SelectiveWriter(Writer):
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
         wanted = self.settings["PORTAL_WRITE_ONLY"]
-        if name and any(os.path.normpath(page) in wanted
-                        for page in self.files_of(name, url, template_name, paginated, kwargs)):
-            return super().write_file(name, template, context, relative_urls, paginated,
-                                      template_name, override_output, url, **kwargs)
-        return None
+        files = self.files_of(name, url, template_name, paginated, kwargs) if name else []
+        if not any(os.path.normpath(page) in wanted for page in files):
+            return None
+        if len(files) > 1:  # the home page's list alone has 100 pages at 1,000 articles
+            template = _RendersOnly(template, wanted)
+        return super().write_file(name, template, context, relative_urls, paginated,
+                                  template_name, override_output, url, **kwargs)
 
     def files_of(self, name, url, template_name, paginated, kwargs) -> list[str]:
         """The files Writer.write_file makes of `name`: one, or each page of
