@@ -16,7 +16,6 @@ import json
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from multiprocessing import get_context
 from pathlib import Path
 
 import bs4
@@ -27,6 +26,7 @@ from .poll_data import PollDataError
 from .polls import build_time, fill_page, poll_blocks
 from .problems import Problem
 from .visit_stats import check_visit_stats_settings
+from .workers import forked_pool, workers_can_help
 
 # Below this many pages to parse, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
@@ -60,9 +60,7 @@ def _answers_for_files(paths: list[str]) -> list[tuple[str, list[str]]]:
 
 
 def _worker_pool(workers: int | None = None, passed=frozenset()) -> ProcessPoolExecutor:
-    # fork: the workers inherit the loaded code (and a test's patches) at once.
-    return ProcessPoolExecutor(workers, mp_context=get_context("fork"),
-                               initializer=_remember_passed, initargs=(passed,))
+    return forked_pool(workers, initializer=_remember_passed, initargs=(passed,))
 
 
 class CheckedPages:
@@ -100,7 +98,7 @@ def digest(html: str) -> str:
 
 def find_problems(paths: list[Path]) -> list[list[str]]:
     """The problems of each page, parsing on every core when there are many."""
-    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    if len(paths) < PARALLEL_FROM or not workers_can_help():
         return [_problems_in_file(path) for path in paths]
     with _worker_pool() as pool:
         return list(pool.map(_problems_in_file, paths, chunksize=32))
@@ -123,7 +121,7 @@ class ChecksAsWritten:
         self.pool: ProcessPoolExecutor | None = None
         self.waiting: list[str] = []  # pages written, not yet handed out
         self.handed_out: list[tuple[list[str], Future]] = []
-        self.workers_help = (os.cpu_count() or 1) > 1
+        self.workers_help = workers_can_help()
 
     def page_written(self, path) -> None:
         # Only the path travels: the worker reads the page itself, so

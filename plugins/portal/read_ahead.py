@@ -18,9 +18,9 @@ import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from multiprocessing import get_context
 
 from .sources import MarkdownConverter, PortalMarkdownReader, Prepared, read_source_text, text_digest
+from .workers import forked_pool, workers_can_help
 
 # Below this many files, starting worker processes costs more than it saves.
 READ_AHEAD_FROM = 50
@@ -52,7 +52,7 @@ class ReadAhead:
 
     def start(self, generator, paths_key: str, excludes_key: str) -> None:
         settings = generator.settings
-        if (os.cpu_count() or 1) < 2:
+        if not workers_can_help():
             return
         extensions = tuple(f".{extension}" for extension in PortalMarkdownReader.file_extensions)
         files = [os.path.abspath(os.path.join(generator.path, name))
@@ -64,12 +64,10 @@ class ReadAhead:
                      os.path.abspath(os.path.join(generator.path, name)), None) is None]
         if len(files) < READ_AHEAD_FROM:
             return
-        # fork: workers start at once with the loaded code and the reader's
-        # converter. Pelican's own order (the same set, iterated the same
-        # way) keeps results arriving in time.
+        # Each worker starts with the reader's converter. Pelican's own order
+        # (the same set, iterated the same way) keeps results arriving in time.
         reader = generator.readers.readers["md"]
-        self.pool = self.pool or ProcessPoolExecutor(
-            mp_context=get_context("fork"), initializer=_start_worker, initargs=(reader.converter,))
+        self.pool = self.pool or forked_pool(initializer=_start_worker, initargs=(reader.converter,))
         self.files.extend(files)
         self._top_up()
 
