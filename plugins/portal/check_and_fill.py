@@ -26,7 +26,7 @@ from .poll_data import PollDataError
 from .polls import build_time, fill_page, poll_blocks
 from .problems import Problem
 from .visit_stats import check_visit_stats_settings
-from .workers import forked_pool, workers_can_help
+from .workers import forked_pool, text_digest, workers_can_help
 
 # Below this many pages to parse, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
@@ -54,7 +54,7 @@ def _answers_for_files(paths: list[str]) -> list[tuple[str, list[str]]]:
     answers = []
     for path in paths:
         html = Path(path).read_text(encoding="utf-8")
-        page_digest = digest(html)
+        page_digest = text_digest(html)
         answers.append((page_digest, [] if page_digest in _passed_before else problems_in_page(html)))
     return answers
 
@@ -90,10 +90,6 @@ class CheckedPages:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             data = {"version": self.version, "digests": sorted(self.digests)}
             self.path.write_text(json.dumps(data), encoding="utf-8")
-
-
-def digest(html: str) -> str:
-    return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
 def find_problems(paths: list[Path]) -> list[list[str]]:
@@ -208,7 +204,7 @@ def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None,
     coming = checked.pages_handed_out()
     paths = html_pages(output_dir) if only is None else [Path(p) for p in only if Path(p).is_file()]
     # Only digests are kept: 16,500 pages would be over 500 MB as text.
-    digests = {path: digest(path.read_text(encoding="utf-8")) for path in paths}
+    digests = {path: text_digest(path.read_text(encoding="utf-8")) for path in paths}
     unchecked = [path for path in paths if path not in coming and digests[path] not in memory.digests]
     found = dict(zip(unchecked, find_problems(unchecked)))
     answers = checked.answers()  # the workers' last batches ran meanwhile

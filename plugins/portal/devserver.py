@@ -57,9 +57,9 @@ class Preview:
         changed = {path for path in now.keys() | self.mtimes.keys()
                    if now.get(path) != self.mtimes.get(path)}
         try:
-            pages = self._pages_to_rebuild(changed)
-            if pages and self._rebuild_pages(pages, changed):
-                how = f"re-rendered {len(pages)} page(s)"
+            rendered = self._rebuild_pages(changed)
+            if rendered:
+                how = f"re-rendered {rendered} page(s)"
             else:
                 if self.indexing:
                     self.indexing.join()  # never swap the whole site under a running index
@@ -75,30 +75,26 @@ class Preview:
         self.last = how
         return True
 
-    def _pages_to_rebuild(self, changed) -> list[str]:
-        """The pages these edits can change; [] when only a full build will do."""
-        if not self.mtimes or not changed:
-            return []
-        if not all(path in self.pages_of for path in changed):
-            return []  # a new, deleted or non-article file
-        reach = edit_reach({path: header_of(path) for path in changed}, self.headers)
+    def _rebuild_pages(self, changed) -> int:
+        """Re-render only the pages these edits can change: how many, or 0
+        when only a full build will do."""
+        if not self.mtimes or not changed or not all(path in self.pages_of for path in changed):
+            return 0  # the first build, a theme or settings change, a new, deleted or non-article file
+        headers = {path: header_of(path) for path in changed}
+        reach = edit_reach(headers, self.headers)
         if reach is None:
-            return []
-        own = {self.pages_of[path][0] for path in changed}
-        if reach == "own":
-            return sorted(own)
+            return 0
         settings = load_settings(self.settings_file, **self.overrides)
-        addresses = {self.pages_of[path][1] for path in changed}
-        return sorted(own | set(pages_linking_to(settings["OUTPUT_PATH"], addresses)))
-
-    def _rebuild_pages(self, pages, changed) -> bool:
-        settings = load_settings(self.settings_file, **self.overrides)
-        if not rebuild_pages(settings, pages):
-            return False
+        pages = {self.pages_of[path][0] for path in changed}
+        if reach == "links":
+            addresses = {self.pages_of[path][1] for path in changed}
+            pages |= set(pages_linking_to(settings["OUTPUT_PATH"], addresses))
+        if not rebuild_pages(settings, sorted(pages)):
+            return 0
         # The next edit is judged against these headers, now shown everywhere.
-        self.headers.update({path: header_of(path) for path in changed})
+        self.headers.update(headers)
         self._index_in_background(settings["OUTPUT_PATH"])
-        return True
+        return len(pages)
 
     def _index_in_background(self, output) -> None:
         """Refresh the search index without making the editor wait. Pages

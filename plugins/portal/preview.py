@@ -106,6 +106,11 @@ def _values(header: str) -> dict[str, str]:
     return {key: value for key, (_, value) in read_header(header).items()}
 
 
+def _placing(values: dict[str, str]) -> dict[str, str]:
+    """The fields that decide where an article is listed and at what address."""
+    return {key: value for key, value in values.items() if key not in SHOWN_BESIDE_LINKS}
+
+
 def edit_reach(headers_now: dict, headers_before: dict) -> str | None:
     """How far edits to these files reach: "own" (their own pages), "links"
     (and every page linking to them) or None (only a full build is safe)."""
@@ -117,9 +122,7 @@ def edit_reach(headers_now: dict, headers_before: dict) -> str | None:
         now, then = _values(header), _values(before)
         if header == before and "summary" in now:
             continue
-        placed_now = {key: value for key, value in now.items() if key not in SHOWN_BESIDE_LINKS}
-        placed_then = {key: value for key, value in then.items() if key not in SHOWN_BESIDE_LINKS}
-        if placed_now != placed_then:
+        if _placing(now) != _placing(then):
             return None  # date, tags, category...: articles move between pages
         if now.get("title") != then.get("title") and "slug" not in now:
             return None  # the address follows the title

@@ -19,8 +19,8 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
-from .sources import MarkdownConverter, PortalMarkdownReader, Prepared, read_source_text, text_digest
-from .workers import forked_pool, workers_can_help
+from .sources import MarkdownConverter, PortalMarkdownReader, Prepared, read_source_text
+from .workers import forked_pool, text_digest, workers_can_help
 
 # Below this many files, starting worker processes costs more than it saves.
 READ_AHEAD_FROM = 50
@@ -55,13 +55,13 @@ class ReadAhead:
         if not workers_can_help():
             return
         extensions = tuple(f".{extension}" for extension in PortalMarkdownReader.file_extensions)
-        files = [os.path.abspath(os.path.join(generator.path, name))
-                 for name in generator.get_files(settings[paths_key], exclude=settings[excludes_key])
-                 if name.endswith(extensions)
-                 # what Pelican's content cache holds is not read at all
-                 and generator.get_cached_data(name, None) is None
-                 and generator.readers.get_cached_data(
-                     os.path.abspath(os.path.join(generator.path, name)), None) is None]
+        files = []
+        for name in generator.get_files(settings[paths_key], exclude=settings[excludes_key]):
+            path = os.path.abspath(os.path.join(generator.path, name))
+            # What Pelican's content cache holds is not read at all.
+            if (name.endswith(extensions) and generator.get_cached_data(name, None) is None
+                    and generator.readers.get_cached_data(path, None) is None):
+                files.append(path)
         if len(files) < READ_AHEAD_FROM:
             return
         # Each worker starts with the reader's converter. Pelican's own order

@@ -9,7 +9,6 @@ lets Pelican's reader turn the metadata into Pelican's values.
 """
 
 import datetime
-import hashlib
 import logging
 import os
 import re
@@ -22,6 +21,7 @@ from .links import check_images_have_alt, check_linked_files_exist
 from .sanitise import clean_body, removed_markup
 from .problems import ContentError, display_path, report_problem
 from .vietnamese import to_nfc
+from .workers import text_digest
 
 logger = logging.getLogger("portal")
 
@@ -176,10 +176,6 @@ def check_header(header, shown: str, kind: str, settings: dict, repeats=()) -> N
             "spelling, or add it to PORTAL_CATEGORIES in pelicanconf.py",
             line,
         )
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass

@@ -2,9 +2,11 @@
 
 Forked, so that they start at once with the code and data already loaded
 (and a test's patches). Where fork does not exist (Windows) or there is one
-core, the callers do everything in-process instead.
+core, the callers do everything in-process instead. A worker's result is
+matched to the text it was made from by that text's digest.
 """
 
+import hashlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -17,3 +19,7 @@ def workers_can_help() -> bool:
 def forked_pool(workers: int | None = None, initializer=None, initargs=()) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=initializer, initargs=initargs)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
