@@ -22,8 +22,8 @@ CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 PUBLISH_TARGET = os.environ.get("PORTAL_PUBLISH_TARGET", "dir:public")
 
 # sitemap.xml for search engines: only meaningful with the real address;
-# robots.txt names it (portal.robots). The 404 page is no page to index.
-PLUGINS = PLUGINS + ["pelican.plugins.sitemap", "portal.robots"]  # noqa: F405
+# robots.txt names it (portal.build.robots). The 404 page is no page to index.
+PLUGINS = PLUGINS + ["pelican.plugins.sitemap", "portal.build.robots"]  # noqa: F405
 SITEMAP = {
     "format": "xml",
     "exclude": [r"^404\.html$"],

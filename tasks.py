@@ -10,11 +10,12 @@ from invoke import Exit, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
 
-from portal import build as site  # noqa: E402
-from portal import deploy, devserver  # noqa: E402
-from portal import polls as site_polls  # noqa: E402
 from portal import quality  # noqa: E402
-from portal.problems import BuildFailed, display_path  # noqa: E402
+from portal.build import deploy, devserver  # noqa: E402
+from portal.build import site  # noqa: E402
+from portal.core.problems import BuildFailed, display_path  # noqa: E402
+from portal.core.settings import load_settings  # noqa: E402
+from portal.polls import blocks as site_polls  # noqa: E402
 from portal.quality import accessibility, feeds, html_validator, links  # noqa: E402
 from portal.quality import lighthouse as lighthouse_tool  # noqa: E402
 from portal.quality import screenshots as screenshot_tool  # noqa: E402
@@ -79,7 +80,7 @@ def _passing(problems, what):
 
 
 def _output():
-    return Path(site.load_settings("pelicanconf.py")["OUTPUT_PATH"])
+    return Path(load_settings("pelicanconf.py")["OUTPUT_PATH"])
 
 
 @task

@@ -43,7 +43,7 @@ def ours_builder(content, output, cache, checks=True, **extra):
     """build_site with our settings and theme; records check-and-fill's share.
     Without `checks`, the build leaves the step out (workers included), so
     the difference is all the step costs."""
-    from portal import build
+    from portal.build import site as build
 
     if not checks:
         build.check_and_fill = lambda *args, **kwargs: []
@@ -102,10 +102,10 @@ def pelican_builder(content, output, cache, **extra):
 
 
 def preview_builder(content, output, cache, **extra):
-    """Our site as `invoke livereload` rebuilds it: portal.devserver.Preview,
+    """Our site as `invoke livereload` rebuilds it: portal.build.devserver.Preview,
     which re-renders only the pages of changed article bodies and refreshes
     the search index in the background (waited for outside the timing)."""
-    from portal.devserver import Preview
+    from portal.build.devserver import Preview
 
     preview = Preview("pelicanconf.py", PATH=str(content), OUTPUT_PATH=str(output),
                       CACHE_PATH=str(cache), PORTAL_CATEGORIES=CATEGORIES)

@@ -12,7 +12,8 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from portal.build import build_site, load_settings  # noqa: E402
+from portal.build.site import build_site
+from portal.core.settings import load_settings  # noqa: E402
 
 pytest_plugins = ["browser_fixtures"]
 

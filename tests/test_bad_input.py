@@ -4,7 +4,7 @@
 import pytest
 
 from conftest import article, copy_project, run_task
-from portal.problems import BuildFailed
+from portal.core.problems import BuildFailed
 
 GOOD = article(title="Tin đúng", date="2024-05-01")
 

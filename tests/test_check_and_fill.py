@@ -4,9 +4,10 @@ about pages that lack what their type needs."""
 import pytest
 
 from conftest import SEED_ARTICLE_URL, copy_project, damage, parse
-from portal.build import build_site
-from portal.check_and_fill import check_and_fill, checking_as_written
-from portal.problems import BuildFailed
+from portal.build.site import build_site
+from portal.build.site import check_and_fill
+from portal.check.check_and_fill import checking_as_written
+from portal.core.problems import BuildFailed
 
 PLACEHOLDER = "Hiện tại không có bình chọn nào đang hoạt động."
 
@@ -51,7 +52,7 @@ def test_each_problem_is_one_line_and_the_task_exits_non_zero(site, settings, co
     output = copy_of(site)
     damage(output, "index.html", 'lang="vi"', 'lang="en"')
     damage(output, "404.html", '<meta name="viewport"', '<meta name="x"')
-    from portal import build
+    from portal.build import site as build
 
     monkeypatch.setattr(build, "load_settings", lambda *_: {**settings, "OUTPUT_PATH": str(output)})
     with pytest.raises(BuildFailed) as failure:
@@ -74,7 +75,7 @@ def test_a_page_not_made_by_our_theme_is_a_problem(site, settings, copy_of):
 
 
 def test_unchanged_pages_are_not_parsed_again_and_a_changed_page_is(site, settings, copy_of, tmp_path, monkeypatch):
-    from portal import check_and_fill as step
+    from portal.check import check_and_fill as step
 
     parsed = []
     real = step.problems_in_page
@@ -101,7 +102,7 @@ def test_unchanged_pages_are_not_parsed_again_and_a_changed_page_is(site, settin
 
 
 def test_many_pages_are_checked_on_every_core_with_the_same_result(site, settings, copy_of, tmp_path, monkeypatch):
-    from portal import check_and_fill as step
+    from portal.check import check_and_fill as step
 
     monkeypatch.setattr(step, "PARALLEL_FROM", 2)  # this small site, as if it were large
     output = copy_of(site)
@@ -152,7 +153,7 @@ def test_each_check_finds_its_problem(site, settings, copy_of, page, old, new, e
 @pytest.fixture
 def workers_for_small_sites(monkeypatch):
     """Workers check pages as they are written, even on this small site."""
-    from portal import check_and_fill as step
+    from portal.check import check_and_fill as step
 
     monkeypatch.setattr(step, "PARALLEL_FROM", 2)
     monkeypatch.setattr(step.ChecksAsWritten, "BATCH", 2)

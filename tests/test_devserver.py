@@ -48,7 +48,7 @@ def test_preview_server_serves_on_loopback_and_rebuilds_on_change(tmp_path):
 
 
 def test_a_body_edit_re_renders_only_that_page_and_the_rest_stays(fixture_site, monkeypatch):
-    from portal.devserver import Preview
+    from portal.build.devserver import Preview
 
     monkeypatch.chdir(fixture_site.root)
     edited = fixture_site.write("tin-co-so/a.md", article(title="Tin một", summary="Tóm tắt."))
@@ -97,7 +97,7 @@ def html_of(output) -> dict[str, str]:
 
 
 def test_title_and_summary_edits_re_render_what_a_full_build_would_change(fixture_site, tmp_path, monkeypatch):
-    from portal.devserver import PREVIEW_SETTINGS, Preview
+    from portal.build.devserver import PREVIEW_SETTINGS, Preview
 
     monkeypatch.chdir(fixture_site.root)
     texts = many_articles(fixture_site)
@@ -132,7 +132,7 @@ def test_title_and_summary_edits_re_render_what_a_full_build_would_change(fixtur
 def test_a_quick_second_edit_does_not_wait_for_the_search_index(fixture_site, monkeypatch):
     import threading
 
-    from portal import devserver
+    from portal.build import devserver
 
     release = threading.Event()
     indexed = []

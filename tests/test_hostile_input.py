@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import article, parse
-from portal.problems import BuildFailed
+from portal.core.problems import BuildFailed
 
 # OWASP-style payloads: each would run script if it reached a page as markup.
 PAYLOADS = [

@@ -7,11 +7,11 @@ import pytest
 
 from browser_fixtures import serve_folder
 from conftest import ROOT, FixtureSite, article, copy_project, parse, run_task
-from portal import polls as polls_module
-from portal.check_and_fill import check_and_fill
-from portal.poll_data import PollDataError
-from portal.polls import build_time, refresh_polls
-from portal.problems import BuildFailed
+from portal.polls import blocks as polls_module
+from portal.build.site import check_and_fill
+from portal.polls.data import PollDataError
+from portal.polls.blocks import build_time, refresh_polls
+from portal.core.problems import BuildFailed
 
 PLACEHOLDER = "Hiện tại không có bình chọn nào đang hoạt động."
 PLACEHOLDER_BLOCK = (
@@ -313,7 +313,7 @@ def test_refresh_follows_the_clock_and_changes_nothing_when_nothing_changed(fixt
     output = built_with(fixture_site, {"a.yaml": SINGLE, "c.yaml": WITH_RESULTS},
                         POLLS_NOW="2024-04-20 12:00")
     ours = {**settings, "PATH": str(fixture_site.content)}
-    monkeypatch.setattr("portal.build.run_pelican", lambda *_: pytest.fail("Pelican ran"))
+    monkeypatch.setattr("portal.build.site.run_pelican", lambda *_: pytest.fail("Pelican ran"))
 
     opening = datetime.datetime.fromisoformat("2024-05-10T12:00:00+07:00")
     pages = len(list(output.rglob("*.html")))
@@ -340,7 +340,7 @@ def test_refresh_with_a_wrong_poll_file_touches_no_page(fixture_site, settings, 
     output = built_with(fixture_site, {"a.yaml": SINGLE}, POLLS_NOW="2024-05-10 12:00")
     fixture_site.write("polls/b.yaml", poll_text(question=None))
     ours = {**settings, "PATH": str(fixture_site.content), "OUTPUT_PATH": str(output)}
-    monkeypatch.setattr("portal.build.load_settings", lambda *_: ours)
+    monkeypatch.setattr("portal.polls.blocks.load_settings", lambda *_: ours)
     before = fixture_site.snapshot()
     with pytest.raises(BuildFailed) as failure:
         polls_module.refresh_output()

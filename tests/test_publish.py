@@ -73,7 +73,7 @@ def test_a_failed_publish_build_leaves_the_published_site_as_it_was(published):
 
 
 def test_an_interrupted_copy_leaves_the_old_site_in_place(published, monkeypatch):
-    from portal import deploy
+    from portal.build import deploy
 
     project, target = published
     before = _snapshot(target)

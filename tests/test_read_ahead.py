@@ -7,8 +7,8 @@ import logging
 import pytest
 
 from conftest import FixtureSite, article
-from portal import read_ahead
-from portal.problems import BuildFailed
+from portal.read import read_ahead
+from portal.core.problems import BuildFailed
 
 ARTICLES = {
     "tin-co-so/mot.md": article(

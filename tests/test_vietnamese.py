@@ -6,8 +6,8 @@ import unicodedata
 from zoneinfo import ZoneInfo
 
 from conftest import article, parse
-from portal.check_and_fill import check_and_fill
-from portal.vietnamese import long_date, month_year, short_date, vietnamese_sort_key
+from portal.build.site import check_and_fill
+from portal.core.vietnamese import long_date, month_year, short_date, vietnamese_sort_key
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -7,7 +7,7 @@ import pytest
 
 from browser_fixtures import serve_folder
 from conftest import FixtureSite, article, parse
-from portal.problems import BuildFailed
+from portal.core.problems import BuildFailed
 
 COUNTER = "/counter.json"  # stands in for the counter service, on the same host
 

@@ -7,7 +7,7 @@ axe-playwright-python: new axe releases add rules, so it changes only on purpose
 
 from axe_playwright_python.sync_playwright import Axe
 
-from ..problems import Problem
+from ..core.problems import Problem
 from .browser import chromium
 from .pages import WIDTHS, page_of_each_type, served
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import lxml.etree
 
-from ..problems import Problem
+from ..core.problems import Problem
 
 SITEMAP_XSD = Path(__file__).with_name("sitemap.xsd")
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

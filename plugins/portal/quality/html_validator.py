@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from ..problems import Problem
+from ..core.problems import Problem
 from . import NODE_MODULES
 
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from ..problems import Problem
+from ..core.problems import Problem
 
 # (element, attribute) pairs whose address the browser fetches to render the
 # page: these must be our own files, never another host's.

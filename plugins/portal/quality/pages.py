@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ..problems import BuildFailed, Problem
+from ..core.problems import BuildFailed, Problem
 from . import PROJECT_ROOT
 
 PAGE_TYPE = re.compile(r'<body[^>]*\sdata-page-type="([^"]+)"')
@@ -52,7 +52,7 @@ def build_published(output: Path, siteurl: str) -> Path:
     for the life of a process, so every later preview build in this one
     would write a sitemap too.
     """
-    script = ("import sys; sys.path.insert(0, 'plugins'); from portal.build import build_site; "
+    script = ("import sys; sys.path.insert(0, 'plugins'); from portal.build.site import build_site; "
               f"build_site('publishconf.py', OUTPUT_PATH={str(output)!r}, "
               f"CACHE_PATH={str(output.parent / '.cache-publish')!r})")
     result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True,

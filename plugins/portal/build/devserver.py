@@ -13,18 +13,19 @@ from pathlib import Path
 
 from livereload import Server
 
-from . import plugin
-from .build import build_site, load_settings
+from ..core.problems import BuildFailed
+from ..core.settings import load_settings
+from ..search.index import build_search_index
+from . import preview
 from .preview import edit_reach, header_of, pages_linking_to, rebuild_pages
-from .problems import BuildFailed
-from .search import build_search_index
+from .site import build_site
 
 WATCHED = [
     "pelicanconf.py",
     "{content}/**/*",
     "{theme}/templates/**/*.html",
     "{theme}/static/**/*",
-    "plugins/portal/*.py",
+    "plugins/portal/**/*.py",
 ]
 PREVIEW_SETTINGS = {
     "CACHE_CONTENT": True,
@@ -43,7 +44,7 @@ class Preview:
         self.content = Path(load_settings(settings_file, **self.overrides)["PATH"])
         self.mtimes: dict[str, float] = {}
         self.headers: dict[str, dict] = {}
-        self.pages_of: dict[str, tuple[str, str]] = {}  # as plugin.pages_of_sources after our last build
+        self.pages_of: dict[str, tuple[str, str]] = {}  # as preview.pages_of_sources after our last build
         self.indexing: threading.Thread | None = None
         self._index_lock = threading.Lock()
         self._index_again = False
@@ -70,7 +71,7 @@ class Preview:
             print(failure.report(), flush=True)
             return False
         self.mtimes = now
-        self.pages_of = dict(plugin.pages_of_sources)  # another build in this process may change it
+        self.pages_of = dict(preview.pages_of_sources)  # another build in this process may change it
         print(f"Preview {how} and checked output/", flush=True)
         self.last = how
         return True

@@ -1,4 +1,4 @@
-"""Worker processes for the build's parallel parts (read_ahead, check_and_fill).
+"""Worker processes for the build's parallel parts (read.read_ahead, check.check_and_fill).
 
 Forked, so that they start at once with the code and data already loaded
 (and a test's patches). Where fork does not exist (Windows) or there is one

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .build import load_settings
-from .problems import BuildFailed, Problem, display_path
+from ..core.problems import BuildFailed, Problem, display_path
+from ..core.settings import load_settings
 from .swap import replace_directory
 
 

@@ -1,42 +1,25 @@
-"""The polls block and the polls archive: what the check-and-fill step puts
-between the markers every page has, from the poll files and an explicit time.
+"""The polls block and the polls archive: what goes into their marked slots
+(render.slots), from the poll files and an explicit time.
 
-Both are filled after Pelican, by a targeted edit between fixed markers, so
-`invoke polls` can refresh them in an existing output/ (e.g. from a
+Pelican renders them into every page; the check-and-fill step verifies them,
+and `invoke polls` refreshes them in an existing output/ (e.g. from a
 scheduled job at a poll's start or end) without rebuilding the site.
 """
 
 import datetime
 import functools
 import os
-import re
 from pathlib import Path
 
 import jinja2
 from babel.numbers import format_decimal
 
-from .poll_data import Poll, PollDataError, load_polls
-from .problems import BuildFailed, Problem
-from .sources import parse_date
-from .vietnamese import site_timezone
-
-SLOT_START = "<!--polls-slot-->"
-SLOT_END = "<!--/polls-slot-->"
-ARCHIVE_START = "<!--poll-archive-->"
-ARCHIVE_END = "<!--/poll-archive-->"
-
-
-def _slot_pattern(start: str, end: str) -> re.Pattern:
-    return re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-
-
-# What lies between the markers is ours to replace; the markers stay, so
-# filling again over filled output finds the same place.
-_SLOTS = {
-    "polls": (SLOT_START, SLOT_END, _slot_pattern(SLOT_START, SLOT_END)),
-    "archive": (ARCHIVE_START, ARCHIVE_END, _slot_pattern(ARCHIVE_START, ARCHIVE_END)),
-}
-
+from ..core.problems import BuildFailed, Problem
+from ..core.settings import load_settings
+from ..core.vietnamese import site_timezone
+from ..read.header import parse_date
+from ..render.slots import fill_page
+from .data import Poll, PollDataError, load_polls
 
 # --- Time -----------------------------------------------------------------------
 
@@ -164,7 +147,8 @@ def render_archive(settings, polls) -> str:
 
 
 def poll_blocks(settings, at) -> dict[str, str]:
-    """Both slots' contents at `at`; PollDataError when a poll file is wrong."""
+    """Both slots' contents at `at`, from the poll files read once;
+    PollDataError when a poll file is wrong."""
     polls = load_polls(settings)
     return {
         "polls": render_polls_block(settings, active_polls(at, settings, polls)),
@@ -173,31 +157,6 @@ def poll_blocks(settings, at) -> dict[str, str]:
 
 
 # --- Filling pages --------------------------------------------------------------
-
-
-def fill_slot(html: str, slot: str, block: str) -> str:
-    """The page with `block` between the markers of `slot` (a targeted edit:
-    the rest of the page keeps every byte)."""
-    start, end, pattern = _SLOTS[slot]
-    if start not in html or start + block + end in html:
-        return html  # no such slot, or filled already: most pages of most builds
-    return pattern.sub(lambda _: start + block + end, html, count=1)
-
-
-def fill_poll_slots(html: str, blocks: dict[str, str]) -> str:
-    for slot, block in blocks.items():
-        html = fill_slot(html, slot, block)
-    return html
-
-
-def fill_page(path: Path, html: str, blocks: dict[str, str]) -> bool:
-    """Fill `path` (whose text is `html`); written only when its bytes change,
-    so filling again changes nothing. Whether it was written."""
-    filled = fill_poll_slots(html, blocks)
-    if filled == html:
-        return False
-    path.write_text(filled, encoding="utf-8")
-    return True
 
 
 def refresh_polls(output_dir, settings, at=None) -> int:
@@ -212,8 +171,6 @@ def refresh_polls(output_dir, settings, at=None) -> int:
 def refresh_output(settings_file="pelicanconf.py", at=None) -> tuple[Path, int]:
     """`invoke polls`: refresh output/'s poll blocks and archive; BuildFailed
     naming every wrong poll file (then no page is touched)."""
-    from .build import load_settings  # build imports this module through check_and_fill
-
     settings = load_settings(settings_file)
     output = Path(settings["OUTPUT_PATH"])
     if not output.is_dir():

@@ -1,5 +1,6 @@
-"""The build's last step: check every generated page and fill its poll slots
-(the sidebar's polls block; the list on the poll results page).
+"""The build's last step: check every generated page and fill its marked
+slots (render.slots: the sidebar's polls block, the poll results list), with
+contents the build prepared (build.site.check_and_fill).
 
 Idempotent: the fill is a targeted edit between fixed markers, and a page
 is written only when its bytes change, so running it again changes nothing.
@@ -20,13 +21,11 @@ from pathlib import Path
 
 import bs4
 
+from ..core.problems import Problem
+from ..core.workers import forked_pool, text_digest, workers_can_help
+from ..render.slots import fill_page
 from . import page_checks
 from .page_checks import problems_in_page
-from .poll_data import PollDataError
-from .polls import build_time, fill_page, poll_blocks
-from .problems import Problem
-from .visit_stats import check_visit_stats_settings
-from .workers import forked_pool, text_digest, workers_can_help
 
 # Below this many pages to parse, starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
@@ -178,9 +177,10 @@ def checking_as_written(settings):
         _checks_as_written = None
 
 
-def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None,
-                   checked: ChecksAsWritten | None = None) -> list[Problem]:
-    """Problems found in `output_dir`; pages are filled in place.
+def check_pages(output_dir, settings, blocks: dict[str, str], shown_as="output", only=None,
+                checked: ChecksAsWritten | None = None) -> list[Problem]:
+    """Problems found in `output_dir`'s pages; the pages that pass get
+    `blocks` ({slot: its contents}, see render.slots) filled in place.
 
     `shown_as` names the folder in messages: the build checks a staging
     folder that becomes output/ only when nothing is wrong. `only` limits
@@ -188,16 +188,7 @@ def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None,
     holds the answers of the workers that checked pages while Pelican wrote.
     """
     output_dir = Path(output_dir)
-    problems = check_visit_stats_settings(settings)
-    try:
-        # Polls are judged at an explicit time (POLLS_NOW, SOURCE_DATE_EPOCH
-        # or the clock), so a build is reproducible and tests are exact.
-        blocks = poll_blocks(settings, now or build_time(settings))
-    except PollDataError as error:
-        problems.extend(error.problems)
-    if problems:
-        return problems  # pages are left unfilled; the build fails anyway
-
+    problems = []
     checked = checked or ChecksAsWritten(settings)  # none handed out: all are checked here
     checked.take_back_unstarted()
     memory = checked.memory

@@ -11,7 +11,7 @@ import unicodedata
 from bs4 import BeautifulSoup, Comment
 from bs4.filter import ElementFilter
 
-from .polls import ARCHIVE_END, ARCHIVE_START, SLOT_END, SLOT_START
+from ..render.slots import POLL_ARCHIVE, POLLS, Slot
 
 
 def _text(element) -> str:
@@ -29,7 +29,7 @@ class PartsTheChecksRead(ElementFilter):
     """
 
     ELEMENTS = frozenset({"title", "meta", "link", "h1", "time"})
-    MARKED = ("data-polls-slot", "data-poll-archive-slot")
+    MARKED = (POLLS.attribute, POLL_ARCHIVE.attribute)
     CLASSES = frozenset({"app-article-meta__author", "app-article__body"})
 
     def __init__(self):
@@ -74,26 +74,25 @@ def check_every_page(soup: BeautifulSoup, roots: dict) -> list[str]:
     return problems
 
 
-def check_marked_slot(soup: BeautifulSoup, attribute: str, start: str, end: str, name: str) -> list[str]:
-    """Exactly one element with `attribute`, holding the start and end
-    comments that the fill (and `invoke polls`) finds again."""
-    slots = soup.find_all(attrs={attribute: True})
+def check_marked_slot(soup: BeautifulSoup, slot: Slot) -> list[str]:
+    """Exactly one element with the slot's attribute, holding the start and
+    end comments that the fill (and `invoke polls`) finds again."""
+    slots = soup.find_all(attrs={slot.attribute: True})
     if len(slots) != 1:
-        return [f"has {len(slots)} {name}s ([{attribute}]); it must have exactly 1"]
+        return [f"has {len(slots)} {slot.name}s ([{slot.attribute}]); it must have exactly 1"]
     markers = [c.strip() for c in slots[0].find_all(string=lambda s: isinstance(s, Comment))]
-    if markers.count(start[4:-3]) != 1 or markers.count(end[4:-3]) != 1:
-        return [f"the {name} lacks its {start} ... {end} markers"]
+    if markers.count(slot.start[4:-3]) != 1 or markers.count(slot.end[4:-3]) != 1:
+        return [f"the {slot.name} lacks its {slot.start} ... {slot.end} markers"]
     return []
 
 
 def check_polls_slot(soup: BeautifulSoup) -> list[str]:
-    return check_marked_slot(soup, "data-polls-slot", SLOT_START, SLOT_END, "polls slot")
+    return check_marked_slot(soup, POLLS)
 
 
 def check_poll_archive(soup: BeautifulSoup) -> list[str]:
     """The poll results page keeps the markers `invoke polls` refills."""
-    return check_marked_slot(soup, "data-poll-archive-slot", ARCHIVE_START, ARCHIVE_END,
-                             "poll archive slot")
+    return check_marked_slot(soup, POLL_ARCHIVE)
 
 
 def check_article(soup: BeautifulSoup) -> list[str]:

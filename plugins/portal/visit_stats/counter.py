@@ -8,7 +8,7 @@ fills it from there and keeps it hidden when the counter does not answer.
 
 import re
 
-from .problems import Problem
+from ..core.problems import Problem
 
 _FIELD_PATH = re.compile(r"^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$")
 FIELD_NAMES = ("online", "total")

@@ -11,8 +11,8 @@ import re
 import subprocess
 import sys
 
-from .problems import Problem
-from .vietnamese import fold_d
+from ..core.problems import Problem
+from ..core.vietnamese import fold_d
 
 _TAG = re.compile(r"<[^>]+>")
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from .problems import Problem, display_path
-from .sources import DATE_HINT, parse_date
-from .vietnamese import site_timezone, to_nfc
+from ..core.problems import Problem, display_path
+from ..core.vietnamese import site_timezone, to_nfc
+from ..read.header import DATE_HINT, parse_date
 
 POLL_SUFFIXES = (".yaml", ".yml")
 CHOICES = ("single", "multiple")

@@ -12,19 +12,18 @@ from pathlib import Path
 
 from pelican import Pelican
 from pelican.log import LimitFilter
-from pelican.settings import read_settings
 
-from . import problems as problem_log
-from .check_and_fill import check_and_fill, checking_as_written
-from .assets import finish_for_hosting
-from .read_ahead import reading_ahead
-from .search import build_search_index
-from .problems import BuildFailed, Problem, ProblemCollector
+from ..check.check_and_fill import check_pages, checking_as_written
+from ..core import problems as problem_log
+from ..core.problems import BuildFailed, Problem, ProblemCollector
+from ..core.settings import load_settings
+from ..polls.blocks import build_time, poll_blocks
+from ..polls.data import PollDataError
+from ..read.read_ahead import reading_ahead
+from ..search.index import build_search_index
+from ..visit_stats.counter import check_visit_stats_settings
+from .hosting import finish_for_hosting
 from .swap import replace_directory
-
-
-def load_settings(settings_file: str = "pelicanconf.py", **overrides) -> dict:
-    return read_settings(settings_file, override=overrides or None)
 
 
 def forget_logged_messages() -> None:
@@ -58,6 +57,31 @@ def run_pelican(settings: dict) -> list[Problem]:
     return collector.problems
 
 
+def slot_blocks(settings, now=None) -> tuple[dict[str, str], list[Problem]]:
+    """The contents of the marked slots (render.slots) at build time, with
+    the poll files read once, and the problems of the poll files and the
+    counter settings."""
+    problems = check_visit_stats_settings(settings)
+    try:
+        # Polls are judged at an explicit time (POLLS_NOW, SOURCE_DATE_EPOCH
+        # or the clock), so a build is reproducible and tests are exact.
+        return poll_blocks(settings, now or build_time(settings)), problems
+    except PollDataError as error:
+        return {}, problems + error.problems
+
+
+def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None,
+                   checked=None, blocks=None) -> list[Problem]:
+    """The check-and-fill step: the problems of `output_dir`'s pages, whose
+    slots are filled in place (check.check_and_fill.check_pages), with the
+    slots' contents at `now` unless the build computed them (`blocks`)."""
+    if blocks is None:
+        blocks, problems = slot_blocks(settings, now)
+        if problems:
+            return problems  # pages are left unfilled; the build fails anyway
+    return check_pages(output_dir, settings, blocks, shown_as=shown_as, only=only, checked=checked)
+
+
 def build_site(settings_file: str = "pelicanconf.py", **overrides) -> Path:
     """Build into staging, check and fill, then replace OUTPUT_PATH.
 
@@ -68,12 +92,17 @@ def build_site(settings_file: str = "pelicanconf.py", **overrides) -> Path:
     staging = output.with_name(f".{output.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
     settings["OUTPUT_PATH"] = str(staging)
+    blocks, slot_problems = slot_blocks(settings)
+    settings["PORTAL_POLL_BLOCKS"] = blocks  # rendered by Pelican, verified by the check
     try:
         with checking_as_written(settings) as checked:
             found = run_pelican(settings)
             if found:
-                raise BuildFailed(found, "build")
-            found = check_and_fill(staging, settings, shown_as=output.name, checked=checked)
+                raise BuildFailed(found + slot_problems, "build")
+            if slot_problems:
+                raise BuildFailed(slot_problems, "check")
+            found = check_and_fill(staging, settings, shown_as=output.name, checked=checked,
+                                   blocks=blocks)
         if found:
             raise BuildFailed(found, "check")
         found = build_search_index(staging)

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from .problems import ContentError, display_path, report_problem
+from ..core.problems import ContentError, display_path, report_problem
 
 _PELICAN_LINK = re.compile(r'(?:href|src)="(?:\{|\|)(filename|static|attach)(?:\}|\|)([^"#?]*)')
 _PLAIN_LINK = re.compile(r'(?:href|src)="([^"]*)"')

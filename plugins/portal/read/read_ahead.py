@@ -19,8 +19,11 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
-from .sources import MarkdownConverter, PortalMarkdownReader, Prepared, read_source_text
-from .workers import forked_pool, text_digest, workers_can_help
+from pelican.readers import MarkdownReader
+
+from ..core.workers import forked_pool, text_digest, workers_can_help
+from .conversion import MarkdownConverter, Prepared
+from .source_text import read_source_text
 
 # Below this many files, starting worker processes costs more than it saves.
 READ_AHEAD_FROM = 50
@@ -54,7 +57,7 @@ class ReadAhead:
         settings = generator.settings
         if not workers_can_help():
             return
-        extensions = tuple(f".{extension}" for extension in PortalMarkdownReader.file_extensions)
+        extensions = tuple(f".{extension}" for extension in MarkdownReader.file_extensions)
         files = []
         for name in generator.get_files(settings[paths_key], exclude=settings[excludes_key]):
             path = os.path.abspath(os.path.join(generator.path, name))
@@ -115,7 +118,7 @@ def take(path: str, text: str) -> Prepared | None:
     return _read_ahead.take(path, text) if _read_ahead else None
 
 
-# Pelican signal handlers (connected in plugin.register).
+# Pelican signal handlers (connected in read.plugin.register).
 
 def read_articles_ahead(generator) -> None:
     if _read_ahead:

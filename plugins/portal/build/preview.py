@@ -23,69 +23,25 @@ import os
 import shutil
 from pathlib import Path
 
-from pelican.paginator import Paginator
-from pelican.writers import Writer
-
-from .build import run_pelican
-from .check_and_fill import check_and_fill
-from .problems import BuildFailed
-from .sources import read_header
+from ..core.problems import BuildFailed
+from ..read.header import read_header
+from .site import check_and_fill, run_pelican, slot_blocks
 
 
-class _RendersOnly:
-    """A template that renders only the wanted pages of a paginated list
-    (by Pelican's `output_file` variable); the others come out empty, in the
-    staging folder, and are never used."""
-
-    def __init__(self, template, wanted: set[str]):
-        self.template = template
-        self.wanted = wanted
-
-    def render(self, context) -> str:
-        if os.path.normpath(context["output_file"]) in self.wanted:
-            return self.template.render(context)
-        return ""
+# {source file: (the page it becomes, the address links use)}, of the last
+# build in this process: the preview server re-renders only the pages that
+# show the files an editor changed.
+pages_of_sources: dict[str, tuple[str, str]] = {}
 
 
-class SelectiveWriter(Writer):
-    """Pelican's writer, writing only the pages named in PORTAL_WRITE_ONLY,
-    into PORTAL_WRITE_INTO instead of the live site."""
-
-    def __init__(self, output_path, settings=None):
-        super().__init__(settings["PORTAL_WRITE_INTO"], settings=settings)
-
-    def write_file(self, name, template, context, relative_urls=False, paginated=None,
-                   template_name=None, override_output=False, url=None, **kwargs):
-        wanted = self.settings["PORTAL_WRITE_ONLY"]
-        files = self.files_of(name, url, template_name, paginated, kwargs) if name else []
-        if not any(os.path.normpath(page) in wanted for page in files):
-            return None
-        if len(files) > 1:  # the home page's list alone has 100 pages at 1,000 articles
-            template = _RendersOnly(template, wanted)
-        return super().write_file(name, template, context, relative_urls, paginated,
-                                  template_name, override_output, url, **kwargs)
-
-    def files_of(self, name, url, template_name, paginated, kwargs) -> list[str]:
-        """The files Writer.write_file makes of `name`: one, or each page of
-        a paginated list (as Pelican's own writer counts them)."""
-        if paginated is None:
-            paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
-        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
-            return [name]
-        per_page = (self.settings["PAGINATED_TEMPLATES"][template_name]
-                    or self.settings["DEFAULT_PAGINATION"])
-        paginator = Paginator(name, url, next(iter(paginated.values())), self.settings, per_page)
-        return [paginator.page(number).save_as for number in paginator.page_range]
-
-    def write_feed(self, *args, **kwargs):
-        return None  # the preview has no feeds
-
-
-def selective_writer(pelican):
-    """Pelican's get_writer signal: our writer only when a preview asks for it."""
-    if pelican.settings.get("PORTAL_WRITE_ONLY") is not None:
-        return SelectiveWriter
-    return None
+def remember_pages_of_sources(generators):
+    """Pelican's all_generators_finalized signal."""
+    pages_of_sources.clear()
+    for generator in generators:
+        for name in ("articles", "translations", "pages"):
+            for content in getattr(generator, name, []):
+                pages_of_sources[os.path.abspath(content.source_path)] = (
+                    content.save_as, f"{generator.settings['SITEURL']}/{content.url}")
 
 
 def header_of(path) -> str | None:
@@ -144,12 +100,16 @@ def rebuild_pages(settings, pages: list[str]) -> bool:
     whole site as usual (links and static files are checked against it) but
     renders only these pages. BuildFailed leaves the site as it was; so does
     a page Pelican no longer makes (False: a full build must say why)."""
+    blocks, found = slot_blocks(settings)
+    if found:
+        raise BuildFailed(found, "check")
     output = Path(settings["OUTPUT_PATH"])
     staging = output.with_name(f".{output.name}.pages")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     settings = {
         **settings,
+        "PORTAL_POLL_BLOCKS": blocks,
         "DELETE_OUTPUT_DIRECTORY": False,
         "THEME_STATIC_PATHS": [],  # unchanged, and already in place
         "STATIC_CHECK_IF_MODIFIED": True,
@@ -163,7 +123,7 @@ def rebuild_pages(settings, pages: list[str]) -> bool:
         written = [staging / page for page in pages]
         if not all(path.is_file() for path in written):
             return False
-        found = check_and_fill(staging, settings, shown_as=output.name, only=written)
+        found = check_and_fill(staging, settings, shown_as=output.name, only=written, blocks=blocks)
         if found:
             raise BuildFailed(found, "check")
         for page in pages:

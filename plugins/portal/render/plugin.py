@@ -1,0 +1,19 @@
+"""The render stage's Pelican signal handlers (module level: Pelican's
+signals keep weak references)."""
+
+from pelican import signals
+
+from .assets import add_theme_assets, rename_assets
+from .listings import prepare_listings
+from .security import add_content_security_policy
+from .selective_writer import selective_writer
+from .template_filters import add_template_filters
+
+
+def register():
+    signals.initialized.connect(add_content_security_policy)
+    signals.initialized.connect(add_theme_assets)
+    signals.generator_init.connect(add_template_filters)
+    signals.article_generator_finalized.connect(prepare_listings)
+    signals.get_writer.connect(selective_writer)
+    signals.finalized.connect(rename_assets)

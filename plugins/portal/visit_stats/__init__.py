@@ -1,0 +1,1 @@
+"""Visit statistics: the sidebar block, off unless a counter is configured."""
