@@ -77,6 +77,22 @@ def built_with(fixture_site, polls: dict, **settings):
     return fixture_site.build(**settings)
 
 
+def test_a_build_reads_each_poll_file_once(fixture_site, monkeypatch):
+    from portal.polls import data
+
+    read = []
+    real_read_poll = data.read_poll
+
+    def counting(path, *args):
+        read.append(path.name)
+        return real_read_poll(path, *args)
+
+    monkeypatch.setattr(data, "read_poll", counting)
+    output = built_with(fixture_site, {"a.yaml": SINGLE}, POLLS_NOW="2024-05-10 12:00")
+    assert sidebar_slot(output).select_one("form legend") is not None
+    assert read == ["a.yaml"]
+
+
 def files_of(folder) -> dict:
     return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
