@@ -31,8 +31,8 @@ check: $(BIN)/.installed ## Check and fill the pages already in output/, without
 publish: $(BIN)/.installed ## Build with publishconf.py and deploy (TARGET_DIR=/srv/www/x: to that folder)
 	$(INVOKE) publish $(if $(TARGET_DIR),--target-dir "$(TARGET_DIR)")
 
-import: $(BIN)/.installed ## Import an old portal: SOURCE=saved-folder, https://old-site, site.warc or backup.sql.gz (DRY_RUN=1, OVERWRITE=1)
-	$(INVOKE) import "$(SOURCE)" $(if $(DRY_RUN),--dry-run) $(if $(OVERWRITE),--overwrite)
+import: $(BIN)/.installed ## Import an old portal: SOURCE=saved-folder, https://old-site, site.warc or backup.sql.gz [FILES=uploads] (DRY_RUN=1, OVERWRITE=1)
+	$(INVOKE) import "$(SOURCE)" $(if $(FILES),--files "$(FILES)") $(if $(DRY_RUN),--dry-run) $(if $(OVERWRITE),--overwrite)
 
 polls: $(BIN)/.installed ## Refresh the poll blocks and results page in output/, without rebuilding
 	$(INVOKE) polls

@@ -44,11 +44,18 @@ POLLS_EMPTY_TEXT = "Hiện tại không có bình chọn nào đang hoạt độ
 PATH = "content"
 PAGE_PATHS = ["pages"]
 ARTICLE_PATHS = [""]
-ARTICLE_EXCLUDES = ["pages", "extra", "images", "polls"]
-STATIC_PATHS = ["images", "extra/robots.txt"]
+ARTICLE_EXCLUDES = ["pages", "extra", "images", "polls", "files"]
+# files/: attached documents (PDF, Word...), e.g. those `invoke import` brings from the old portal.
+STATIC_PATHS = ["images", "files", "extra/robots.txt"]
 EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
-# Editor backup and lock files never become pages or static files.
-IGNORE_FILES = [".*", "*~", "#*#", "*.swp", "*.bak", "*.tmp"]
+# Editor backup and lock files never become pages or static files, and the
+# preview server does not rebuild for them. "4913": the file vim creates and
+# deletes to test that it may write in a folder.
+IGNORE_FILES = [".*", "*~", "#*#", "*.swp", "*.bak", "*.tmp", "4913"]
+# Dates come from the header's Date: line alone. Pelican would also read one
+# from a file name ("2024-02-31-tin.md"): a second source, and one that fails
+# naming neither the file's folder nor a fix.
+FILENAME_METADATA = ""
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 DEFAULT_PAGINATION = 10
 PAGINATION_PATTERNS = (
@@ -117,6 +124,26 @@ DELETE_OUTPUT_DIRECTORY = True
 OUTPUT_PATH = "output"
 CACHE_PATH = ".cache/pelican"
 
+# --- Photos -------------------------------------------------------------------
+# Every photo an article shows (body photos, the `Image:` lead) is published
+# as resized copies without metadata, by plugins/portal/images; the originals
+# in content/images/ are never copied to output/. README.md, "Ảnh".
+# Widths offered to browsers (srcset), never larger than the original.
+PHOTO_WIDTHS = [360, 720, 1080, 1600]
+# Formats in the order browsers are offered them: WebP first, JPEG for the rest.
+PHOTO_FORMATS = ["webp", "jpeg"]
+PHOTO_QUALITY = {"webp": 72, "jpeg": 78}
+# Larger photos are refused (decompression bombs); 120 MP admits a 108 MP phone.
+PHOTO_MAX_PIXELS = 120_000_000
+# Thumbnails in lists (home, category, tag, author, search) are cropped to this.
+PHOTO_THUMB_RATIO = (3, 2)
+PHOTO_THUMB_WIDTHS = [360, 720]
+# The image shared on Zalo and Facebook (og:image): a JPEG of this size.
+PHOTO_SHARE_SIZE = (1200, 630)
+# Where the published copies go in output/; processed copies are kept in
+# CACHE_PATH/photos, so a second build (and a staging build) processes none.
+PHOTO_OUTPUT_DIR = "images"
+
 # --- Polls and visit statistics ---------------------------------------------
 # One YAML file per poll in content/polls/ (see README.md, "Bình chọn"). The
 # check-and-fill step and `invoke polls` fill the sidebar block and the
@@ -135,3 +162,55 @@ POLL_RESULTS_SAVE_AS = "ket-qua-binh-chon/index.html"
 VISIT_STATS_URL = ""
 VISIT_STATS_FIELDS = {"online": "online", "total": "total"}
 VISIT_STATS_HEADING = "Thống kê truy cập"
+
+# --- Documents and organisation ----------------------------------------------
+# Văn bản: one Markdown file per document in content/van-ban/ (README.md,
+# "Văn bản"; the fields are plugins/portal/core/document_fields.py), read by
+# plugins/portal/documents, never as articles. A document's files (PDF, Word,
+# Excel) go into content/files/, which is published as it is.
+DOCUMENTS_PATH = "van-ban"
+ARTICLE_EXCLUDES = [*ARTICLE_EXCLUDES, DOCUMENTS_PATH]
+# The types a document may have (its Type: line), in the order lists show them.
+DOCUMENT_TYPES = [
+    "Nghị quyết",
+    "Quyết định",
+    "Chỉ thị",
+    "Kết luận",
+    "Quy định",
+    "Quy chế",
+    "Kế hoạch",
+    "Chương trình",
+    "Hướng dẫn",
+    "Thông báo",
+    "Báo cáo",
+    "Công văn",
+]
+DOCUMENTS_TITLE = "Văn bản"
+DOCUMENTS_HOME_HEADING = "Văn bản mới"
+DOCUMENTS_ON_HOME = 5  # the newest, in the home page's "Văn bản mới" block
+# The list of all documents, and one per type and per year (same pagination).
+DOCUMENTS_URL = "van-ban/"
+DOCUMENTS_SAVE_AS = "van-ban/index.html"
+DOCUMENT_TYPE_URL = "van-ban/{slug}/"
+DOCUMENT_TYPE_SAVE_AS = "van-ban/{slug}/index.html"
+DOCUMENT_YEAR_URL = "van-ban/{year}/"
+DOCUMENT_YEAR_SAVE_AS = "van-ban/{year}/index.html"
+# A document's own page: its year, then its type and number ("ke-hoach-01").
+DOCUMENT_URL = "van-ban/{year}/{slug}.html"
+DOCUMENT_SAVE_AS = DOCUMENT_URL
+PAGINATED_TEMPLATES = {**PAGINATED_TEMPLATES, "documents": 20, "document_type": 20,
+                       "document_year": 20}
+# A document's status (Còn hiệu lực, Hết hiệu lực, Chưa có hiệu lực) is judged
+# at the build's time, as polls are: POLLS_NOW, else SOURCE_DATE_EPOCH, else now.
+
+# Cơ cấu tổ chức and Liên hệ: units, their leaders and the contacts, from one
+# YAML file (plugins/portal/organisation); its empty fields are shown as
+# "chưa cập nhật" until someone fills them in. The footer shows the contacts.
+ORGANISATION_FILE = "to-chuc.yaml"
+ORGANISATION_TITLE = "Cơ cấu tổ chức"
+CONTACT_TITLE = "Liên hệ"
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "organisation", "contact"]
+ORGANISATION_URL = "co-cau-to-chuc/"
+ORGANISATION_SAVE_AS = "co-cau-to-chuc/index.html"
+CONTACT_URL = "lien-he/"
+CONTACT_SAVE_AS = "lien-he/index.html"

@@ -35,3 +35,7 @@ SITEMAP = {
 # (_headers); text files get .gz and .br copies for hosts that serve them.
 ASSET_FINGERPRINTS = True
 PRECOMPRESS = True
+# What each kind of host needs (build/hosting.py): nginx and Apache
+# configuration, Netlify/Cloudflare _headers and _redirects, stub pages at
+# the old portal's addresses. README.md, "Đưa lên mạng".
+HOSTING_FILES = True

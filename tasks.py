@@ -13,8 +13,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
 from portal import quality  # noqa: E402
 from portal.build import deploy, devserver  # noqa: E402
 from portal.build import site  # noqa: E402
+from portal.build import hosting, web_servers  # noqa: E402
 from portal.core.problems import BuildFailed, display_path  # noqa: E402
 from portal.core.settings import load_settings  # noqa: E402
+from portal.migrate import importer  # noqa: E402
 from portal.polls import blocks as site_polls  # noqa: E402
 from portal.quality import accessibility, feeds, html_validator, links  # noqa: E402
 from portal.quality import lighthouse as lighthouse_tool  # noqa: E402
@@ -46,7 +48,7 @@ def check(c):
 @task
 def clean(c):
     """Remove output/ and Pelican's cache."""
-    site.clean("pelicanconf.py")
+    _reporting_failures(site.clean, "pelicanconf.py")
 
 
 @task
@@ -58,8 +60,25 @@ def livereload(c, host="127.0.0.1", port=8000):
 @task(help={"target_dir": "deploy into this local folder instead of PUBLISH_TARGET"})
 def publish(c, target_dir=None):
     """Build with publishconf.py (absolute URLs, feeds), check, then deploy."""
-    output = _reporting_failures(site.build_site, "publishconf.py")
-    _reporting_failures(deploy.deploy, output, "publishconf.py", target_dir=target_dir)
+    _reporting_failures(hosting.require_public_address, "publishconf.py")
+    _reporting_failures(deploy.publish, "publishconf.py", target_dir=target_dir)
+
+
+@task(name="import", help={"source": "a saved copy (folder), the old site's address, a .warc(.gz) or a NukeViet .sql(.gz) backup",
+                           "files": "the uploads/ folder of a NukeViet backup (default: uploads/ beside it)",
+                           "delay": "seconds between requests to the old site"})
+def import_portal(c, source, dry_run=False, overwrite=False, files=None, delay=1.0):
+    """Import an old NukeViet or mojoPortal portal's articles, photos, files and addresses."""
+    try:
+        print(importer.run_import(source, dry_run=dry_run, overwrite=overwrite, files=files, delay=delay))
+    except importer.ImportFailed as failure:
+        raise Exit(str(failure), code=1) from None
+
+
+@task(help={"server": "nginx (default) or apache"})
+def preview_published(c, port=8080, server="nginx"):
+    """Build for publishing and serve it on 127.0.0.1:8080 with nginx or Apache, exactly as a host will."""
+    _reporting_failures(web_servers.preview_published, port=port, server=server)
 
 
 @task

@@ -273,7 +273,17 @@ def main():
     parser.add_argument("--profile", action="store_true",
                         help="also print a cProfile of one clean build of our site")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--photos", type=int, default=50,
+                        help="the photo part: this many real-size photos, ours against Hugo (0: none)")
+    parser.add_argument("--photos-only", action="store_true", help="only the photo part")
     options = parser.parse_args()
+    if options.photos_only or options.photos:
+        import photos
+
+        keep = options.keep / "photos" if options.keep else None
+        photos.run(options.photos or 50, options.runs, keep)
+        if options.photos_only:
+            return
     systems = [s.strip() for s in options.systems.split(",") if s.strip()]
 
     work = options.keep or Path(tempfile.mkdtemp(prefix="portal-bench-"))

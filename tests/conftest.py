@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from portal.build.site import build_site
 from portal.core.settings import load_settings  # noqa: E402
 
-pytest_plugins = ["browser_fixtures"]
+pytest_plugins = ["browser_fixtures", "photo_fixtures"]
 
 # The real page the project starts from (a copy of shared/seed/, kept here so
 # the tests need nothing outside the repository).

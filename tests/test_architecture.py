@@ -21,6 +21,11 @@ RANKS = {
     "polls": 3,
     "search": 3,
     "visit_stats": 3,
+    "migrate": 3,
+    "images": 3,
+    "documents": 3,
+    "organisation": 3,
+    "editor": 3,
     "build": 4,
     "quality": 5,
 }

@@ -1,6 +1,11 @@
 """The check-and-fill step: placeholder everywhere, idempotent, and loud
 about pages that lack what their type needs."""
 
+import json
+import subprocess
+import sys
+
+import bs4
 import pytest
 
 from conftest import SEED_ARTICLE_URL, copy_project, damage, parse
@@ -175,8 +180,10 @@ def test_pages_are_checked_by_workers_while_pelican_writes(tmp_path, monkeypatch
     with pytest.raises(BuildFailed) as failure:
         build_site(str(project / "pelicanconf.py"), CACHE_PATH=str(tmp_path / "cache"))
 
-    assert failure.value.report().splitlines()[0] == (
-        f"output/{SEED_ARTICLE_URL}: article shows no author (.app-article-meta__author)")
+    # The line names the article's source file first (issue 15), then its page.
+    assert failure.value.report().splitlines()[0].endswith(
+        "content/tin-co-so/dang-bo-huyen-dakrong-quyet-tam-dua-nghi-quyet-dai-hoi-vao-cuoc-song.md: "
+        f"article shows no author (.app-article-meta__author) (on its page output/{SEED_ARTICLE_URL})")
     assert len(answered) == 1
     problems = [found for found in answered[0].values() if found]
     assert problems == [["article shows no author (.app-article-meta__author)"]]
@@ -194,3 +201,98 @@ def test_a_page_changed_after_a_worker_checked_it_is_checked_again(site, setting
         damage(output, SEED_ARTICLE_URL, "<h1", "<h2")  # after the worker's check
         problems = [str(p) for p in check_and_fill(output, settings, checked=checked)]
     assert problems == [f"output/{SEED_ARTICLE_URL}: article has 0 <h1>; it must have exactly 1"]
+
+
+# --- The memory of checked pages cannot let a bad page pass (issue 12) -----
+
+
+def run_python(project, code: str, **options) -> subprocess.Popen:
+    """Python in `project`, with its own copy of the plugin."""
+    return subprocess.Popen([sys.executable, "-c", code], cwd=project, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, **options)
+
+
+CHECK_WHEN_TOLD = """
+import json, sys
+sys.path.insert(0, "plugins")
+from portal.build.site import check_and_fill
+from portal.core.settings import load_settings
+print("imported", flush=True)
+sys.stdin.readline()
+settings = load_settings("pelicanconf.py", CACHE_PATH=sys.argv[1])
+print(json.dumps([str(problem) for problem in check_and_fill(sys.argv[2], settings)]), flush=True)
+"""
+
+
+def check_in_process(project, cache, output, changing_the_checks_before_checking=None) -> list[str]:
+    process = run_python(project, CHECK_WHEN_TOLD.replace("sys.argv[1]", repr(str(cache)))
+                         .replace("sys.argv[2]", repr(str(output))))
+    assert process.stdout.readline().strip() == "imported"
+    if changing_the_checks_before_checking:
+        changing_the_checks_before_checking()
+    answer, _ = process.communicate("go\n", timeout=120)
+    return json.loads(answer.strip().splitlines()[-1])
+
+
+def test_the_memory_belongs_to_the_checks_as_loaded_not_as_on_disk(site, copy_of, tmp_path):
+    """The preview server runs the checks it imported; page_checks.py may
+    have changed on disk since. What it remembers as passed must not pass
+    pages in a process that runs the new checks."""
+    project = copy_project(tmp_path)
+    checks = project / "plugins" / "portal" / "check" / "page_checks.py"
+    strict = checks.read_text(encoding="utf-8")
+    lax = strict.replace('if canonical is None or not canonical.get("href"):', "if False:")
+    assert lax != strict
+    checks.write_text(lax, encoding="utf-8")
+    output = copy_of(site)
+    damage(output, SEED_ARTICLE_URL, 'rel="canonical"', 'rel="x"')
+    cache = tmp_path / "cache"
+
+    # A long-running process imported the lax checks; the strict ones are saved meanwhile.
+    assert check_in_process(project, cache, output,
+                            lambda: checks.write_text(strict, encoding="utf-8")) == []
+    assert check_in_process(project, cache, output) == [
+        f'output/{SEED_ARTICLE_URL}: article has no <link rel="canonical" href>']
+
+
+def checks_identity_in(project) -> str:
+    process = run_python(project, 'import sys; sys.path.insert(0, "plugins")\n'
+                                  "from portal.check.check_and_fill import checks_identity\n"
+                                  "print(checks_identity())")
+    return process.communicate(timeout=60)[0].strip()
+
+
+def test_the_memory_is_tied_to_the_slots_markers_and_the_parser(tmp_path, monkeypatch):
+    from lxml import etree
+
+    from portal.check import check_and_fill as step
+
+    project = copy_project(tmp_path)
+    before = checks_identity_in(project)
+    assert before == step.checks_identity()
+    slots = project / "plugins" / "portal" / "render" / "slots.py"
+    slots.write_text(slots.read_text(encoding="utf-8").replace(
+        '"<!--polls-slot-->"', '"<!--polls-->"'), encoding="utf-8")
+    assert checks_identity_in(project) != before  # the checks look for other markers now
+
+    for library, name in ((bs4, "__version__"), (etree, "LXML_VERSION"), (etree, "LIBXML_VERSION")):
+        with monkeypatch.context() as patched:
+            patched.setattr(library, name, "another version")
+            assert step.checks_identity() != before, name
+
+
+def test_the_memory_holds_the_pages_of_the_latest_site_only(site, settings, copy_of, tmp_path):
+    own_settings = {**settings, "CACHE_PATH": str(tmp_path / "cache")}
+    output = copy_of(site)
+    pages = sorted(output.rglob("*.html"))
+    for build in range(4):  # four builds, each with new bytes on every page
+        for page in pages:
+            page.write_text(page.read_text(encoding="utf-8") + f"<!-- build {build} -->", encoding="utf-8")
+        assert check_and_fill(output, own_settings) == []
+    memory = json.loads((tmp_path / "cache" / "checked-pages.json").read_text(encoding="utf-8"))
+    assert sorted(memory["pages"]) == sorted(page.relative_to(output).as_posix() for page in pages)
+
+    pages[0].unlink()  # a page the site no longer has is forgotten
+    assert check_and_fill(output, own_settings) == []
+    memory = json.loads((tmp_path / "cache" / "checked-pages.json").read_text(encoding="utf-8"))
+    assert len(memory["pages"]) == len(pages) - 1

@@ -272,6 +272,10 @@ BAD_POLLS = {
     "count not a number": (WITH_RESULTS.replace("1234", "1.234"),
                            ['content/polls/bad.yaml:8: results: counts of "Triệu Nguyên" is '
                             '"1.234"; write a whole number without dots or spaces, e.g. 1250']),
+    # "4²".isdigit() is true and int("4²") a ValueError: a traceback, before.
+    "count with a superscript": (WITH_RESULTS.replace("1234", '"4²"'),
+                                 ['content/polls/bad.yaml:8: results: counts of "Triệu Nguyên" is '
+                                  '"4²"; write a whole number without dots or spaces, e.g. 1250']),
     "colon in a question": (poll_text(question="Theo bạn: việc nào cần làm trước?"),
                             ["content/polls/bad.yaml:9: mapping values are not allowed here; check "
                              'the indentation, and put text that contains ": " in double quotes']),
@@ -381,6 +385,22 @@ def test_invoke_polls_refreshes_an_existing_output_without_a_rebuild(tmp_path):
     before = files_of(project / "output")
     second = run_task(project, "polls")
     assert second.returncode == 0 and ": 0 page(s) changed" in second.stdout
+    assert files_of(project / "output") == before
+
+
+def test_invoke_polls_names_a_bad_count_without_a_traceback(tmp_path):
+    project = copy_project(tmp_path)
+    assert run_task(project, "build").returncode == 0
+    before = files_of(project / "output")
+    (project / "content" / "polls" / "so.yaml").write_text(WITH_RESULTS.replace("1234", '"4²"'),
+                                                           encoding="utf-8")
+    result = run_task(project, "polls")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        'content/polls/so.yaml:8: results: counts of "Triệu Nguyên" is "4²"; write a whole '
+        "number without dots or spaces, e.g. 1250",
+        "polls failed: 1 problem; nothing was replaced."]
     assert files_of(project / "output") == before
 
 

@@ -11,7 +11,8 @@ from portal.quality.pages import WIDTHS, page_of_each_type
 
 # Every page type our theme has; the checks also cover any type added later.
 PAGE_TYPES = {"home", "article", "page", "category", "tag", "author", "categories",
-              "tags", "authors", "archives", "not-found"}
+              "tags", "authors", "archives", "not-found", "documents", "document-type",
+              "document-year", "document", "organisation", "contact"}
 
 
 def test_the_site_has_a_page_of_every_type(site):

@@ -44,6 +44,6 @@ def test_the_header_search_box_leads_to_the_results(page, site_url):
     assert page.query_selector_all(".app-search-results__link")
 
 
-def test_only_articles_and_pages_are_indexed(all_pages):
+def test_only_articles_pages_and_documents_are_indexed(all_pages):
     indexed = sorted(name for name, soup in all_pages.items() if soup.select("[data-pagefind-body]"))
-    assert indexed == ["gioi-thieu.html", SEED_ARTICLE_URL]
+    assert indexed == ["gioi-thieu.html", SEED_ARTICLE_URL, "van-ban/2020/ke-hoach-01.html"]

@@ -15,6 +15,12 @@ PAGE_TYPES = {
     "tac-gia/index.html": "authors",
     "luu-tru/index.html": "archives",
     "404.html": "not-found",
+    "van-ban/index.html": "documents",
+    "van-ban/ke-hoach/index.html": "document-type",
+    "van-ban/2020/index.html": "document-year",
+    "van-ban/2020/ke-hoach-01.html": "document",
+    "co-cau-to-chuc/index.html": "organisation",
+    "lien-he/index.html": "contact",
 }
 
 
@@ -44,7 +50,8 @@ def test_every_page_has_the_same_accessible_shell(all_pages):
 def test_navigation_lists_categories_with_articles_and_marks_the_current_one(all_pages):
     nav = all_pages["tin-co-so/index.html"].select_one('nav[aria-label="Chuyên mục"]')
     labels = [a.get_text() for a in nav.select("a")]
-    assert labels == ["Trang chủ", "Tin cơ sở", "Giới thiệu", "Lưu trữ"]
+    assert labels == ["Trang chủ", "Tin cơ sở", "Văn bản", "Giới thiệu", "Cơ cấu tổ chức",
+                      "Liên hệ", "Lưu trữ"]
     assert nav.select_one('[aria-current="page"]').get_text() == "Tin cơ sở"
 
 

@@ -8,7 +8,8 @@ before it, or from its own subpackage; tests/test_architecture.py checks):
     read/         reading editors' files: decoding, header, Markdown, sanitiser, links
     render/       what templates get: listings, filters, assets, CSP, marked slots
     check/        checking every built page and filling its slots
-    polls/  search/  visit_stats/   one subpackage per feature
+    polls/  search/  visit_stats/  images/  documents/  organisation/
+                  one subpackage per feature
     build/        build, swap into place, deploy, the preview server
     quality/      the quality gate: independent tools over a built site
 
@@ -22,10 +23,14 @@ def register():
     # (portal.core.problems, say) should not load the whole pipeline.
     from .build import plugin as build_plugin
     from .check import plugin as check_plugin
+    from .documents import plugin as documents_plugin
+    from .images import plugin as images_plugin
+    from .organisation import plugin as organisation_plugin
     from .polls import plugin as polls_plugin
     from .read import plugin as read_plugin
     from .render import plugin as render_plugin
     from .search import plugin as search_plugin
 
-    for part in (read_plugin, render_plugin, polls_plugin, search_plugin, check_plugin, build_plugin):
+    for part in (read_plugin, render_plugin, images_plugin, polls_plugin, search_plugin,
+                 documents_plugin, organisation_plugin, check_plugin, build_plugin):
         part.register()

@@ -3,30 +3,46 @@
 A rebuild goes through the same build as `invoke build`, except that a
 change to articles' bodies, titles or summaries only re-renders the pages
 that show them (preview.py) and refreshes the search index in the
-background. When a rebuild fails, the
-problems are printed and the last good site stays on screen.
+background. When a rebuild fails, the problems are printed and the last
+good site stays on screen.
+
+What the preview shows is what a full build of the files as they are now
+would show, and it fails where a full build fails:
+
+- it remembers each file as the build read it (its stamp and header, taken
+  before the build); a file saved while a build runs makes it build again,
+  reading every file, until a build runs with no save during it;
+- Pelican's content cache is loaded only when it cannot change a verdict
+  (content_cache.py);
+- the code it runs is the code on disk: when our plugin, the settings file
+  or the requirements change, the server restarts itself (or, for the
+  requirements, stops with one line), between rebuilds, never during one.
+
+Files Pelican ignores (IGNORE_FILES: editors' swap and backup files) are
+not watched.
 """
 
+import fnmatch
+import hashlib
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 from livereload import Server
 
-from ..core.problems import BuildFailed
+from ..core.problems import BuildFailed, display_path
 from ..core.settings import load_settings
+from ..editor import preview_pages as editor_pages
+from ..editor import status as editor_status
 from ..search.index import build_search_index
 from . import preview
+from .content_cache import ContentCache, cache_key
 from .preview import edit_reach, header_of, pages_linking_to, rebuild_pages
 from .site import build_site
 
-WATCHED = [
-    "pelicanconf.py",
-    "{content}/**/*",
-    "{theme}/templates/**/*.html",
-    "{theme}/static/**/*",
-    "plugins/portal/**/*.py",
-]
+PLUGIN = Path(__file__).resolve().parent.parent  # plugins/portal, as imported
 PREVIEW_SETTINGS = {
     "CACHE_CONTENT": True,
     "LOAD_CONTENT_CACHE": True,
@@ -35,57 +51,129 @@ PREVIEW_SETTINGS = {
 }
 
 
+def _ignored(name: str, patterns) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+
+
+def ignored_by_pelican(path, settings, root=None) -> bool:
+    """Whether Pelican leaves `path` out: a file or a folder under `root`
+    (PATH by default) with a name matching IGNORE_FILES, as Pelican matches
+    them (pelican.generators.Generator.get_files)."""
+    relative = Path(os.path.relpath(os.path.abspath(path), root or settings["PATH"]))
+    return any(_ignored(name, settings["IGNORE_FILES"])
+               for name in relative.parts if name not in (os.curdir, os.pardir))
+
+
+# A file's stamp: it changes whenever the file does, also when a program
+# puts back an older time (the change time cannot be set) or swaps the file.
+Stamp = tuple[int, int, int, int]
+
+
 class Preview:
-    """Rebuilds for the preview server, remembering what the last one saw."""
+    """Rebuilds for the preview server, remembering what the last one read."""
 
     def __init__(self, settings_file="pelicanconf.py", **overrides):
         self.settings_file = settings_file
         self.overrides = {**PREVIEW_SETTINGS, **overrides}
-        self.content = Path(load_settings(settings_file, **self.overrides)["PATH"])
-        self.mtimes: dict[str, float] = {}
-        self.headers: dict[str, dict] = {}
+        self.settings = load_settings(settings_file, **self.overrides)
+        self.content = Path(self.settings["PATH"])
+        self.content_cache = ContentCache(self.settings["CACHE_PATH"])
+        # What the site on screen was built from, as the build read it.
+        self.stamps: dict[str, Stamp] = {}
+        self.headers: dict[str, str | None] = {}
         self.pages_of: dict[str, tuple[str, str]] = {}  # as preview.pages_of_sources after our last build
+        # A save overlapped a build: the site on screen may mix old and new
+        # files, so the next build is a full one that reads every file.
+        self.unsure = False
+        self.last: str | None = None
         self.indexing: threading.Thread | None = None
         self._index_lock = threading.Lock()
         self._index_again = False
 
-    def sources(self) -> dict[str, float]:
-        return {os.path.abspath(path): path.stat().st_mtime
-                for path in self.content.rglob("*") if path.is_file()}
+    def sources(self) -> dict[str, Stamp]:
+        """Every file of content/ that Pelican reads, with its stamp."""
+        ignores = self.settings["IGNORE_FILES"]
+        found = {}
+        for folder, subfolders, files in os.walk(self.content, followlinks=True):
+            subfolders[:] = [name for name in subfolders if not _ignored(name, ignores)]
+            for name in files:
+                if _ignored(name, ignores):
+                    continue
+                path = os.path.abspath(os.path.join(folder, name))
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue  # gone meanwhile (vim's probe file): the next look sees it gone
+                found[path] = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+        return found
 
-    def rebuild(self) -> bool:
-        now = self.sources()
-        changed = {path for path in now.keys() | self.mtimes.keys()
-                   if now.get(path) != self.mtimes.get(path)}
+    def rebuild(self, everything=False) -> bool:
+        """Bring output/ up to date with content/: re-render what the files
+        changed since the last build can change, or build the whole site
+        (`everything`: the theme changed). False when the build failed (its
+        problems are printed; the last good site stays)."""
+        while True:
+            before = self.sources()
+            succeeded, cache_made_with = self._rebuild_from(before, everything)
+            if self.sources() == before:
+                if cache_made_with:  # what Pelican cached is what it read
+                    self.content_cache.close_after_build(cache_made_with, set(before))
+                if succeeded:
+                    self.unsure = False
+                return succeeded
+            # What this build read may be the old file, the new one or half
+            # of one: build again, from every file.
+            self.unsure = True
+            print("Preview: a file changed while the site was being built; building again",
+                  flush=True)
+
+    def rebuild_everything(self) -> bool:
+        return self.rebuild(everything=True)
+
+    def _rebuild_from(self, files: dict[str, Stamp], everything: bool) -> tuple[bool, str | None]:
+        """Build from `files` (their stamps before the build): whether it
+        succeeded, and the key of the content cache it used (None: no build)."""
+        changed = {path for path in files.keys() | self.stamps.keys()
+                   if files.get(path) != self.stamps.get(path)}
+        if self.stamps and not changed and not everything and not self.unsure:
+            self.last = "unchanged"  # an editor's own file, a save without a change
+            return True, None
+        settings = load_settings(self.settings_file, **self.overrides)
+        key = cache_key(settings)
+        load = self.content_cache.open_for_build(key, set(files), trusted=not self.unsure)
+        settings["LOAD_CONTENT_CACHE"] = load
         try:
-            rendered = self._rebuild_pages(changed)
+            rendered = 0 if everything or self.unsure else self._rebuild_pages(changed, settings)
             if rendered:
                 how = f"re-rendered {rendered} page(s)"
             else:
-                if self.indexing:
-                    self.indexing.join()  # never swap the whole site under a running index
-                build_site(self.settings_file, **self.overrides)
-                self.headers = {path: header_of(path) for path in now if path.endswith(".md")}
+                # Read before the build: a file changed after this makes
+                # rebuild() build again, so these are what the build read.
+                headers = {path: header_of(path) for path in files if path.endswith(".md")}
+                self.finish()  # never swap the whole site under a running index
+                build_site(self.settings_file, **{**self.overrides, "LOAD_CONTENT_CACHE": load})
+                self.headers = headers
                 how = "rebuilt"
         except BuildFailed as failure:
             print(failure.report(), flush=True)
-            return False
-        self.mtimes = now
+            editor_status.record_build(failure)  # the banner on every preview page
+            return False, key
+        self.stamps = files
         self.pages_of = dict(preview.pages_of_sources)  # another build in this process may change it
         print(f"Preview {how} and checked output/", flush=True)
+        editor_status.record_build(None)
         self.last = how
-        return True
+        return True, key
 
-    def _rebuild_pages(self, changed) -> int:
+    def _rebuild_pages(self, changed, settings) -> int:
         """Re-render only the pages these edits can change: how many, or 0
         when only a full build will do."""
-        if not self.mtimes or not changed or not all(path in self.pages_of for path in changed):
-            return 0  # the first build, a theme or settings change, a new, deleted or non-article file
+        if not self.stamps or not changed or not all(path in self.pages_of for path in changed):
+            return 0  # the first build, a new, deleted or non-article file
         headers = {path: header_of(path) for path in changed}
         reach = edit_reach(headers, self.headers)
         if reach is None:
             return 0
-        settings = load_settings(self.settings_file, **self.overrides)
         pages = {self.pages_of[path][0] for path in changed}
         if reach == "links":
             addresses = {self.pages_of[path][1] for path in changed}
@@ -96,6 +184,11 @@ class Preview:
         self.headers.update(headers)
         self._index_in_background(settings["OUTPUT_PATH"])
         return len(pages)
+
+    def finish(self) -> None:
+        """Wait for the background search index: nothing is left half-done."""
+        if self.indexing:
+            self.indexing.join()
 
     def _index_in_background(self, output) -> None:
         """Refresh the search index without making the editor wait. Pages
@@ -119,12 +212,118 @@ class Preview:
                 self._index_again = False
 
 
+# --- The code the server runs -----------------------------------------------
+
+
+def code_files(settings_file) -> list[Path]:
+    """What the server's behaviour comes from, besides content and theme:
+    our plugin's modules, the settings file, the pinned requirements."""
+    project = Path(settings_file).resolve().parent
+    return [*sorted(PLUGIN.rglob("*.py")), Path(settings_file).resolve(),
+            *sorted(project.glob("requirements*.txt"))]
+
+
+def code_digests(settings_file) -> dict[Path, str]:
+    digests = {}
+    for path in code_files(settings_file):
+        try:
+            digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            pass  # gone: it differs from what the server started with
+    return digests
+
+
+class RequirementsChanged(SystemExit):
+    """New requirements need installing: the server stops, with one line."""
+
+
+# Run in a fresh Python before restarting: the new code must import and the
+# settings load, or the restart would end the preview with a traceback.
+TRY_NEW_CODE = """
+import sys, traceback
+plugins, settings_file = sys.argv[1:]
+sys.path.insert(0, plugins)
+try:
+    import portal
+    portal.register()
+    from portal.build import devserver
+    from portal.core.settings import load_settings
+    load_settings(settings_file)
+except BaseException as error:
+    if isinstance(error, SyntaxError):
+        where = f"{error.filename}:{error.lineno}"
+        what = error.msg
+    else:
+        frames = traceback.extract_tb(error.__traceback__)
+        ours = [f for f in frames if f.filename.startswith(plugins) or f.filename.endswith(settings_file)]
+        frame = (ours or frames)[-1]
+        where = f"{frame.filename}:{frame.lineno}"
+        what = f"{type(error).__name__}: {error}"
+    print(where, " ".join(what.split()), sep="\t")
+    sys.exit(1)
+"""
+
+
+def new_code_problem(settings_file) -> str | None:
+    """What stops the code now on disk from starting, in one line, or None."""
+    tried = subprocess.run([sys.executable, "-c", TRY_NEW_CODE, str(PLUGIN.parent),
+                            str(Path(settings_file).resolve())],
+                           capture_output=True, text=True, timeout=120)
+    if tried.returncode == 0:
+        return None
+    where, _, what = (tried.stdout.strip().splitlines() or ["?"])[-1].partition("\t")
+    path, _, line = where.rpartition(":")
+    return f"{display_path(path)}:{line}: {what or tried.stderr.strip()[-200:]}"
+
+
+def restart_on_new_code(started_with: dict[Path, str], settings_file, preview: Preview) -> None:
+    """Called between rebuilds when a code file may have changed: restart
+    the server with the code now on disk (the same command, in this
+    process), so that it never builds, checks or caches with an older
+    plugin than the files say. Code that cannot start (a syntax error, a
+    bad import) waits for the fix; new requirements need installing first,
+    so the server stops and says so."""
+    now = code_digests(settings_file)
+    changed = sorted(path for path in started_with.keys() | now.keys()
+                     if started_with.get(path) != now.get(path))
+    if not changed:
+        return
+    preview.finish()
+    requirements = [path for path in changed if path.name.startswith("requirements")]
+    if requirements:
+        raise RequirementsChanged(
+            f"{display_path(requirements[0])} changed: the preview server stops here; run "
+            "`make serve` again to install the new requirements and preview with them")
+    problem = new_code_problem(settings_file)
+    if problem:
+        print(f"{problem}; the preview keeps the code it started with until this is fixed",
+              flush=True)
+        return
+    more = f" and {len(changed) - 1} more file(s)" if len(changed) > 1 else ""
+    print(f"Preview: {display_path(changed[0])}{more} changed; restarting with the new code",
+          flush=True)
+    sys.stderr.flush()
+    os.execv(sys.executable, sys.orig_argv)
+
+
 def serve(host="127.0.0.1", port=8000, settings_file="pelicanconf.py") -> None:
-    settings = load_settings(settings_file)
+    started_with = code_digests(settings_file)
     preview = Preview(settings_file)
-    preview.rebuild()
+    settings = preview.settings
     server = Server()
-    for pattern in WATCHED:
-        server.watch(pattern.format(content=settings["PATH"], theme=settings["THEME"]),
-                     preview.rebuild)
+    editor_pages.attach_editor(server, settings, settings_file, host, port)  # editor, banner
+
+    def new_code():
+        restart_on_new_code(started_with, settings_file, preview)
+
+    # Watched first: in the poll that sees new code, nothing is built with the old.
+    project = Path(settings_file).resolve().parent
+    for pattern in (PLUGIN / "**" / "*.py", Path(settings_file).resolve(), project / "requirements*.txt"):
+        server.watch(str(pattern), new_code)
+    preview.rebuild()
+    server.watch(f"{settings['PATH']}/**/*", lambda: preview.rebuild(),
+                 ignore=lambda path: ignored_by_pelican(path, settings))
+    for pattern in ("templates/**/*.html", "static/**/*"):
+        server.watch(f"{settings['THEME']}/{pattern}", preview.rebuild_everything,
+                     ignore=lambda path: ignored_by_pelican(path, settings, root=settings["THEME"]))
     server.serve(host=host, port=port, root=settings["OUTPUT_PATH"], open_url_delay=None)

@@ -20,11 +20,14 @@ atomic rename.
 """
 
 import os
-import shutil
 from pathlib import Path
+
+import markupsafe
 
 from ..core.problems import BuildFailed
 from ..read.header import read_header
+from .lock import build_lock
+from .safe_folders import new_work_folder, real_folder, remove
 from .site import check_and_fill, run_pelican, slot_blocks
 
 
@@ -89,7 +92,9 @@ def edit_reach(headers_now: dict, headers_before: dict) -> str | None:
 def pages_linking_to(output, addresses: set[str]) -> list[str]:
     """The pages of `output` (paths inside it) with a link to any of `addresses`."""
     output = Path(output)
-    needles = [f'href="{address}"' for address in addresses]
+    # As templates print them: escaped ("a&b" is written "a&amp;b").
+    needles = [f'href="{written}"' for address in addresses
+               for written in {address, str(markupsafe.escape(address))}]
     return sorted(path.relative_to(output).as_posix() for path in output.rglob("*.html")
                   if any(needle in path.read_text(encoding="utf-8") for needle in needles))
 
@@ -99,14 +104,18 @@ def rebuild_pages(settings, pages: list[str]) -> bool:
     them, then put each in place with an atomic rename. Pelican reads the
     whole site as usual (links and static files are checked against it) but
     renders only these pages. BuildFailed leaves the site as it was; so does
-    a page Pelican no longer makes (False: a full build must say why)."""
+    a page Pelican no longer makes (False: a full build must say why).
+    Holds output/'s lock (build.lock), like a full build: never both at once."""
+    output = real_folder(Path(settings["OUTPUT_PATH"]), "OUTPUT_PATH")
+    with build_lock(output):
+        return _rebuild_pages_locked(settings, pages, output)
+
+
+def _rebuild_pages_locked(settings, pages: list[str], output: Path) -> bool:
     blocks, found = slot_blocks(settings)
     if found:
         raise BuildFailed(found, "check")
-    output = Path(settings["OUTPUT_PATH"])
-    staging = output.with_name(f".{output.name}.pages")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    staging = new_work_folder(output, "pages")  # this rebuild's own
     settings = {
         **settings,
         "PORTAL_POLL_BLOCKS": blocks,
@@ -130,4 +139,4 @@ def rebuild_pages(settings, pages: list[str]) -> bool:
             os.replace(staging / page, output / page)
         return True
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove(staging)

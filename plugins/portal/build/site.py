@@ -1,13 +1,14 @@
 """Build, check, then swap into place: a failed build never touches output/.
 
-Pelican writes into a staging folder beside output/; the check-and-fill step
-runs over it; only when both found nothing wrong does the staging folder
-take output/'s place, in one atomic exchange where the system offers it.
+Pelican writes into a staging folder of this build's own beside output/;
+the check-and-fill step runs over it; only when both found nothing wrong,
+and the staging folder holds a complete site, does it take output/'s place,
+in one atomic exchange where the system offers it. A build holds output/'s
+lock throughout (build.lock): a second build waits for the first.
 """
 
 import logging
 import os
-import shutil
 from pathlib import Path
 
 from pelican import Pelican
@@ -15,14 +16,18 @@ from pelican.log import LimitFilter
 
 from ..check.check_and_fill import check_pages, checking_as_written
 from ..core import problems as problem_log
-from ..core.problems import BuildFailed, Problem, ProblemCollector
+from ..core.problems import BuildFailed, Problem, ProblemCollector, display_path
 from ..core.settings import load_settings
 from ..polls.blocks import build_time, poll_blocks
 from ..polls.data import PollDataError
 from ..read.read_ahead import reading_ahead
+from ..render.assets import theme_assets
 from ..search.index import build_search_index
 from ..visit_stats.counter import check_visit_stats_settings
 from .hosting import finish_for_hosting
+from .lock import build_lock
+from .safe_folders import (MARKER, Refused, check_replaceable, make_world_readable, mark_as_site,
+                           new_work_folder, project_folders, real_folder, remove, remove_leftovers)
 from .swap import replace_directory
 
 
@@ -82,53 +87,147 @@ def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None,
     return check_pages(output_dir, settings, blocks, shown_as=shown_as, only=only, checked=checked)
 
 
+# {staging folder: the files Pelican wrote into it}, for the builds under
+# way in this process: before the swap, each must still be there.
+_written_into: dict[str, list[str]] = {}
+
+
+def remember_file_written(path, context=None) -> None:
+    """Pelican's content_written signal."""
+    for staging, written in _written_into.items():
+        if str(path).startswith(staging + os.sep):
+            written.append(str(path))
+
+
 def build_site(settings_file: str = "pelicanconf.py", **overrides) -> Path:
-    """Build into staging, check and fill, then replace OUTPUT_PATH.
+    """Build into a staging folder of its own, check and fill, then replace
+    OUTPUT_PATH (where it really is, if it is a link), holding its lock.
 
     Raises BuildFailed, listing every problem, and leaves OUTPUT_PATH as it was.
     """
     settings = load_settings(settings_file, **overrides)
     output = Path(settings["OUTPUT_PATH"])
-    staging = output.with_name(f".{output.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    settings["OUTPUT_PATH"] = str(staging)
-    blocks, slot_problems = slot_blocks(settings)
-    settings["PORTAL_POLL_BLOCKS"] = blocks  # rendered by Pelican, verified by the check
+    where = f"{os.path.basename(settings_file)}: OUTPUT_PATH"
+    site_folder = real_folder(output, where)
+    project, own = project_folders(settings_file, settings, "CACHE_PATH")
+    check_replaceable(site_folder, where, project, own, old_build_ok=True)
     try:
-        with checking_as_written(settings) as checked:
-            found = run_pelican(settings)
-            if found:
-                raise BuildFailed(found + slot_problems, "build")
-            if slot_problems:
-                raise BuildFailed(slot_problems, "check")
-            found = check_and_fill(staging, settings, shown_as=output.name, checked=checked,
-                                   blocks=blocks)
-        if found:
-            raise BuildFailed(found, "check")
-        found = build_search_index(staging)
-        if found:
-            raise BuildFailed(found, "search index")
-        finish_for_hosting(staging, settings)
-        replace_directory(staging, output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    settings["OUTPUT_PATH"] = str(output)
+        site_folder.parent.mkdir(parents=True, exist_ok=True)
+        with build_lock(site_folder):
+            check_replaceable(site_folder, where, project, own, old_build_ok=True)  # as it is now
+            remove_leftovers(site_folder)
+            _build_and_swap(site_folder, settings, output.name)
+    except OSError as error:  # disk full, no right to write there...: one line, output/ as it was
+        raise BuildFailed([Problem(display_path(output), " ".join(str(error).split()))],
+                          "build") from None
     return output
 
 
+def _build_and_swap(site_folder: Path, settings: dict, shown_as: str) -> None:
+    staging = new_work_folder(site_folder, "staging")
+    _written_into[str(staging)] = written = []
+    try:
+        _build_into(staging, settings, shown_as, written)
+        replace_directory(staging, site_folder)
+    finally:
+        del _written_into[str(staging)]
+        remove(staging)  # after a swap, the old site; after a failure, the new one
+
+
+def _build_into(staging: Path, settings: dict, shown_as: str, written: list[str]) -> None:
+    """The whole build, into `staging`: BuildFailed unless it is a complete,
+    checked site, ready to take output/'s place."""
+    settings = {**settings, "OUTPUT_PATH": str(staging)}
+    blocks, slot_problems = slot_blocks(settings)
+    settings["PORTAL_POLL_BLOCKS"] = blocks  # rendered by Pelican, verified by the check
+    with checking_as_written(settings) as checked:
+        found = run_pelican(settings)
+        if found:
+            raise BuildFailed(found + slot_problems, "build")
+        if slot_problems:
+            raise BuildFailed(slot_problems, "check")
+        found = check_and_fill(staging, settings, shown_as=shown_as, checked=checked,
+                               blocks=blocks)
+    if found:
+        raise BuildFailed(found, "check")
+    found = build_search_index(staging)
+    if found:
+        raise BuildFailed(found, "search index")
+    finish_for_hosting(staging, settings)
+    mark_as_site(staging)
+    make_world_readable(staging)  # output/ may be a web server's root (a link to /srv/...)
+    found = missing_from_site(staging, settings, written, shown_as)
+    if found:
+        raise BuildFailed(found, "swap")
+
+
+# What every build makes, beside the pages Pelican reports writing.
+ALWAYS_BUILT = ("index.html", "404.html", "pagefind/pagefind.js", MARKER)
+
+
+def missing_from_site(site: Path, settings, written: list[str], shown_as="output") -> list[Problem]:
+    """What a complete site lacks in `site`: the pages Pelican wrote, the
+    theme's assets, the home and 404 pages, the search index. A folder
+    emptied or changed under the build must never replace output/."""
+    expected = [site / name for name in ALWAYS_BUILT]
+    expected += [site / url for url in theme_assets(settings).values()]
+    expected += [Path(path) for path in written]
+    missing = [path.relative_to(site).as_posix() for path in dict.fromkeys(expected)
+               if not path.is_file()]
+    if not missing:
+        return []
+    if len(missing) > 3:
+        return [Problem(shown_as, f"the new site is incomplete: {len(missing)} files the build "
+                        f"wrote are gone (the first: {missing[0]}); was the folder changed "
+                        "during the build?")]
+    return [Problem(f"{shown_as}/{name}", "missing from the new site") for name in missing]
+
+
 def check_output(settings_file: str = "pelicanconf.py") -> Path:
-    """The check-and-fill step alone, over an existing output/."""
+    """The check-and-fill step alone, over an existing output/ (holding its
+    lock: a build must not swap the folder while pages are filled)."""
     settings = load_settings(settings_file)
     output = Path(settings["OUTPUT_PATH"])
     if not output.is_dir():
         raise BuildFailed([Problem(output.name, "no site here yet; run `make build` first")], "check")
-    found = check_and_fill(output, settings, shown_as=os.path.basename(output))
+    site_folder = real_folder(output, f"{os.path.basename(settings_file)}: OUTPUT_PATH")
+    try:
+        with build_lock(site_folder):
+            found = check_and_fill(site_folder, settings, shown_as=os.path.basename(output))
+    except OSError as error:
+        raise BuildFailed([Problem(display_path(output), " ".join(str(error).split()))],
+                          "check") from None
     if found:
         raise BuildFailed(found, "check")
     return output
 
 
 def clean(settings_file: str = "pelicanconf.py") -> None:
+    """Delete output/ and Pelican's cache, and the work folders of killed
+    builds; never through a link, never anything but a site this project
+    built and its cache (safe_folders)."""
     settings = load_settings(settings_file)
-    for folder in (settings["OUTPUT_PATH"], settings["CACHE_PATH"]):
-        shutil.rmtree(folder, ignore_errors=True)
+    name = os.path.basename(settings_file)
+    folders = []
+    for setting, other in (("OUTPUT_PATH", "CACHE_PATH"), ("CACHE_PATH", "OUTPUT_PATH")):
+        where, path = f"{name}: {setting}", Path(settings[setting])
+        if path.is_symlink():
+            raise Refused(where, f"{display_path(path)} is a link to {os.path.realpath(path)}; "
+                          "clean deletes nothing through a link: remove the link or that "
+                          "folder yourself")
+        folder = real_folder(path, where)
+        project, own = project_folders(settings_file, settings, other)
+        check_replaceable(folder, where, project, own, marked=setting == "OUTPUT_PATH",
+                          old_build_ok=True)
+        folders.append(folder)
+    site_folder, cache = folders
+    try:
+        if not site_folder.parent.is_dir():
+            return remove(cache)  # no site, so no lock to take
+        with build_lock(site_folder):  # never under a build that is writing them
+            remove_leftovers(site_folder)
+            remove(site_folder)
+            remove(cache)
+    except OSError as error:
+        raise BuildFailed([Problem(display_path(error.filename or site_folder),
+                                   " ".join(str(error).split()))], "clean") from None

@@ -5,23 +5,28 @@ contents the build prepared (build.site.check_and_fill).
 Idempotent: the fill is a targeted edit between fixed markers, and a page
 is written only when its bytes change, so running it again changes nothing.
 
-Cheap: a page whose bytes already passed the same checks (remembered in
-CACHE_PATH) is not parsed again; the checks build only the parts of a page
-they read (about 2 ms a page); and in a build the pages are checked by
-worker processes while Pelican is still writing the others (ChecksAsWritten),
-so the step that follows Pelican mostly collects answers and fills slots.
+Cheap: a page whose bytes already passed the same checks (CheckedPages, in
+CACHE_PATH: the same checks' code, parser and Python) is not parsed again;
+the checks build only the parts of a page they read (about 2 ms a page);
+and in a build the pages are checked by worker processes while Pelican is
+still writing the others (ChecksAsWritten), so the step that follows
+Pelican mostly collects answers and fills slots.
 """
 
 import hashlib
 import json
 import os
+import sys
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import bs4
+from lxml import etree
 
-from ..core.problems import Problem
+from ..core.code_identity import modules_deciding, source_digest
+from ..core.problems import Problem, display_path
 from ..core.workers import forked_pool, text_digest, workers_can_help
 from ..render.slots import fill_page
 from . import page_checks
@@ -62,33 +67,69 @@ def _worker_pool(workers: int | None = None, passed=frozenset()) -> ProcessPoolE
     return forked_pool(workers, initializer=_remember_passed, initargs=(passed,))
 
 
-class CheckedPages:
-    """Digests of pages that passed the checks, kept between builds.
+# The checks' code as this process loaded it: page_checks and every module of
+# ours it uses (the slots' markers), read while this module is imported.
+CHECKS_SOURCE = source_digest(modules_deciding(page_checks))
 
-    The checks look at a page's bytes only, so the same bytes pass again.
-    The memory is tied to the code of the checks: change them and every
-    page is checked anew.
+
+def checks_identity() -> str:
+    """Everything besides a page's bytes that decides its problems: the
+    checks as loaded, the parser (BeautifulSoup, lxml, libxml2) and Python."""
+    parts = [CHECKS_SOURCE, bs4.__version__, etree.LXML_VERSION, etree.LIBXML_VERSION, sys.version]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+class CheckedPages:
+    """The pages that passed the checks, kept between builds: {page: the
+    digest of its bytes}.
+
+    The checks look at a page's bytes only, so the same bytes pass again,
+    but only under the same checks: the memory is tied to checks_identity(),
+    and other checks, another parser or another Python check every page
+    anew. It holds the pages of the latest check of the whole site (plus the
+    pages re-rendered since), so it stays the size of the site.
     """
 
+    FILE = "checked-pages.json"
+
     def __init__(self, cache_dir):
-        self.path = Path(cache_dir, "checked-pages.json") if cache_dir else None
-        self.version = hashlib.sha256(
-            Path(page_checks.__file__).read_bytes() + bs4.__version__.encode()
-        ).hexdigest()
-        self.digests: set[str] = set()
+        self.path = Path(cache_dir, self.FILE) if cache_dir else None
+        self.version = checks_identity()
+        self.pages: dict[str, str] = {}
         if self.path and self.path.is_file():
             try:
                 saved = json.loads(self.path.read_text(encoding="utf-8"))
                 if saved.get("version") == self.version:
-                    self.digests = set(saved["digests"])
-            except (ValueError, KeyError, TypeError):
+                    self.pages = {str(page): str(digest) for page, digest in saved["pages"].items()}
+            except (ValueError, KeyError, TypeError, AttributeError):
                 pass  # an unreadable memory only means checking everything
+        # Bytes known to pass: the memory's, and this run's as they are checked.
+        self.digests: set[str] = set(self.pages.values())
+
+    def passed(self, page: str, digest: str) -> None:
+        self.pages[page] = digest
+        self.digests.add(digest)
+
+    def failed(self, page: str) -> None:
+        self.pages.pop(page, None)
+
+    def keep_only(self, pages: set[str]) -> None:
+        """Forget pages the site no longer has."""
+        self.pages = {page: digest for page, digest in self.pages.items() if page in pages}
 
     def save(self) -> None:
-        if self.path:
+        if not self.path:
+            return
+        # Written aside, then renamed: a build reading it meanwhile sees the
+        # old memory or the new, never half of one.
+        aside = self.path.with_name(f".{self.FILE}.{os.getpid()}.{threading.get_ident()}")
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            data = {"version": self.version, "digests": sorted(self.digests)}
-            self.path.write_text(json.dumps(data), encoding="utf-8")
+            aside.write_text(json.dumps({"version": self.version, "pages": self.pages}, sort_keys=True),
+                             encoding="utf-8")
+            os.replace(aside, self.path)
+        except OSError:  # a full disk, say: a memory not saved only means checking more next time
+            aside.unlink(missing_ok=True)
 
 
 def find_problems(paths: list[Path]) -> list[list[str]]:
@@ -158,6 +199,26 @@ class ChecksAsWritten:
 
 _checks_as_written: ChecksAsWritten | None = None
 
+# {a page Pelican wrote: the source file it shows}, for this build's
+# articles and pages: a check that fails on such a page names the file the
+# editor must correct, not only the page.
+sources_of_pages: dict[str, str] = {}
+
+
+def remember_source_of_page(path, context=None) -> None:
+    """Pelican's content_written signal: an article's or page's own page
+    is written with it in the context."""
+    context = context or {}
+    content = context.get("article") or context.get("page")
+    save_as = getattr(content, "save_as", None)
+    if save_as and os.path.normpath(str(path)).endswith(os.sep + os.path.normpath(save_as)):
+        sources_of_pages[os.path.abspath(path)] = content.source_path
+
+
+def forget_sources_of_pages(pelican) -> None:
+    """Pelican's initialized signal: each build records its own pages."""
+    sources_of_pages.clear()
+
 
 def page_written(path, context=None) -> None:
     """Pelican's content_written signal; only a build started by
@@ -208,13 +269,19 @@ def check_pages(output_dir, settings, blocks: dict[str, str], shown_as="output",
             late.append(path)
     found.update(zip(late, find_problems(late)))
 
-    for path in paths:
+    pages = {path: path.relative_to(output_dir).as_posix() for path in paths}
+    for path, page in pages.items():
         messages = found.get(path, [])
         if messages:
-            shown = f"{shown_as}/{path.relative_to(output_dir).as_posix()}"
-            problems.extend(Problem(shown, message) for message in messages)
+            source = sources_of_pages.get(os.path.abspath(path))
+            problems.extend(
+                Problem(display_path(source), f"{message} (on its page {shown_as}/{page})") if source
+                else Problem(f"{shown_as}/{page}", message) for message in messages)
+            memory.failed(page)
             continue
-        memory.digests.add(digests[path])
+        memory.passed(page, digests[path])
         fill_page(path, path.read_text(encoding="utf-8"), blocks)
+    if only is None:
+        memory.keep_only(set(pages.values()))
     memory.save()
     return problems

@@ -30,7 +30,7 @@ class PartsTheChecksRead(ElementFilter):
 
     ELEMENTS = frozenset({"title", "meta", "link", "h1", "time"})
     MARKED = (POLLS.attribute, POLL_ARCHIVE.attribute)
-    CLASSES = frozenset({"app-article-meta__author", "app-article__body"})
+    CLASSES = frozenset({"app-article-meta__author", "app-article__body", "app-document__fields"})
 
     def __init__(self):
         super().__init__()
@@ -114,11 +114,29 @@ def check_article(soup: BeautifulSoup) -> list[str]:
             problems.append(f'<time datetime="{time["datetime"]}"> is not ISO 8601')
     if not _text(soup.find(class_="app-article-meta__author")):
         problems.append("article shows no author (.app-article-meta__author)")
-    if not _text(soup.find(class_="app-article__body")):
+    body = soup.find(class_="app-article__body")
+    if not _text(body) and (body is None or body.find("img") is None):  # one photo is a body too
         problems.append("article body (.app-article__body) is empty")
     canonical = soup.find("link", rel="canonical")
     if canonical is None or not canonical.get("href"):
         problems.append('article has no <link rel="canonical" href>')
+    return problems
+
+
+def check_document(soup: BeautifulSoup) -> list[str]:
+    """A document's page: one heading, its fields, its date, its address."""
+    problems = []
+    headings = soup.find_all("h1")
+    if len(headings) != 1 or not _text(headings[0]):
+        problems.append(f"document page has {len(headings)} <h1>; it must have exactly 1, not empty")
+    fields = soup.find(class_="app-document__fields")
+    if fields is None or fields.name != "dl" or not fields.find("dt"):
+        problems.append("document page has no list of its fields (dl.app-document__fields)")
+    if soup.find("time", datetime=True) is None:
+        problems.append("document page has no <time datetime> (its date)")
+    canonical = soup.find("link", rel="canonical")
+    if canonical is None or not canonical.get("href"):
+        problems.append('document page has no <link rel="canonical" href>')
     return problems
 
 
@@ -135,6 +153,12 @@ PAGE_TYPES = {
     "archives": [],
     "search": [],
     "poll-results": [check_poll_archive],
+    "documents": [],
+    "document-type": [],
+    "document-year": [],
+    "document": [check_document],
+    "organisation": [],
+    "contact": [],
     "not-found": [],
 }
 

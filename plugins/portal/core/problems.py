@@ -16,11 +16,27 @@ class Problem:
 
 
 class ContentError(Exception):
-    """Bad input in one source file: raised to skip the file, reported once."""
+    """Bad input in one source file: raised to skip the file, reported once.
+    `problems` holds every problem found in the file (`together`), so that
+    one build lists them all; `problem` is the first."""
 
     def __init__(self, path: str, message: str, line: int | None = None):
-        self.problem = Problem(f"{path}:{line}" if line else path, message)
-        super().__init__(str(self.problem))
+        self.problems = [Problem(f"{path}:{line}" if line else path, message)]
+        super().__init__(str(self.problems[0]))
+
+    @property
+    def problem(self) -> Problem:
+        return self.problems[0]
+
+    @classmethod
+    def together(cls, errors: list["ContentError"]) -> "ContentError":
+        """One error carrying the problems of all `errors` (at least one)."""
+        first = errors[0].problem
+        combined = cls(first.where, first.message)
+        # Once each: a link in the Summary and in the body is one mistake.
+        combined.problems = list(dict.fromkeys(problem for error in errors for problem in error.problems))
+        combined.args = ("\n".join(str(problem) for problem in combined.problems),)
+        return combined
 
 
 class BuildFailed(Exception):
@@ -28,7 +44,7 @@ class BuildFailed(Exception):
 
     def __init__(self, problems: list[Problem], stage: str = "build"):
         # By file: Pelican reads files in the order the file system lists them.
-        self.problems = sorted(problems, key=lambda problem: problem.where)
+        self.problems = sorted(problems, key=_file_then_line)
         self.stage = stage
         super().__init__(self.report())
 
@@ -42,6 +58,18 @@ class BuildFailed(Exception):
         return "\n".join(lines)
 
 
+def _file_then_line(problem: Problem) -> tuple[str, int]:
+    """"content/a.md:9" before "content/a.md:10": lines in number order."""
+    path, _, line = problem.where.rpartition(":")
+    return (path, int(line)) if line.isdigit() else (problem.where, 0)
+
+
+def shortened(text: str, limit: int = 60) -> str:
+    """A value short enough to quote in a one-line message (a pasted
+    paragraph or a 10 MB line would drown the rest of the report)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def display_path(path: str | os.PathLike) -> str:
     """A path as an editor sees it: relative to the project, with slashes."""
     try:
@@ -51,6 +79,27 @@ def display_path(path: str | os.PathLike) -> str:
     if shown.startswith(".."):
         shown = str(path)
     return shown.replace(os.sep, "/")
+
+
+# Pelican's warnings about the links of one article or page name the link
+# but not the file that has it, in words for developers. They are logged
+# while that content is rendered (Content._link_replacer), so the content is
+# on the stack; the messages to show instead, formatted with the record's args.
+LINK_WARNINGS = {
+    "Unable to find '%s', skipping url replacement.":
+        'link to "{0}" leads to no article, page or file that the site publishes; '
+        "correct the name, or fix the linked file if it has a problem of its own",
+    "{filename} used for linking to static content %s in %s. Use {static} instead":
+        'link to "{0}" uses {{filename}}, which is for articles and pages; '
+        "write {{static}} for a photo or a file to download",
+    "Replacement Indicator %r not recognized in %r, skipping replacement":
+        'link "{1}" is not a kind of link the site knows; write {{filename}}/... for an '
+        "article or page, {{static}}/... for a photo or a file to download",
+    "The {attach} link in %s cannot relocate %s because %s. Falling back to "
+    "{filename} link behavior instead.":
+        'link to "{1}" uses {{attach}}, but the file is linked from elsewhere too, so it cannot '
+        "move beside this article; write {{static}} instead of {{attach}}",
+}
 
 
 class ProblemCollector(logging.Handler):
@@ -73,17 +122,22 @@ class ProblemCollector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if str(record.msg).startswith("There are %s "):
-            return  # two articles with one slug: reject_duplicate_slugs says it better
+            return  # two articles or pages with one slug: reject_duplicate_slugs says it better
         if record.msg == "Could not process %s" and record.args:
-            if self._source_reported(record.args[0]):
+            path = _in_generator_folder(record.args[0])
+            if self._source_reported(path):
                 return
             # Pelican logs this inside its `except` block, without the
             # exception unless DEBUG is set: it is still the one being handled.
             error = sys.exc_info()[1]
             if error is not None:
-                self.problems.append(
-                    Problem(display_path(record.args[0]), _one_line(error))
-                )
+                self.problems.append(Problem(display_path(path), _one_line(error)))
+                return
+        if record.msg in LINK_WARNINGS:
+            content = _caller_self(_is_article_or_page)
+            if content is not None:
+                message = LINK_WARNINGS[record.msg].format(*record.args)
+                self.problems.append(Problem(display_path(content.source_path), message))
                 return
         self.problems.append(Problem("pelican", _one_line(record.getMessage())))
 
@@ -93,6 +147,35 @@ class ProblemCollector(logging.Handler):
             absolute == reported or reported.endswith(os.sep + str(path))
             for reported in self._reported_files
         )
+
+
+def _caller_self(wanted):
+    """The first `self` up the stack for which wanted(self) is true: the
+    object whose method logged the record being handled, or None."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        owner = frame.f_locals.get("self")
+        if owner is not None and wanted(owner):
+            return owner
+        frame = frame.f_back
+    return None
+
+
+def _is_article_or_page(owner) -> bool:
+    # Imported here: tools that only format problems need not load Pelican.
+    from pelican.contents import Content, Static
+
+    # A Static is a Content too: {attach} logs from the linked file's method.
+    return isinstance(owner, Content) and not isinstance(owner, Static)
+
+
+def _in_generator_folder(path: str) -> str:
+    """Pelican names a file it could not process relative to its content
+    folder (PATH); as a full path, it is shown with its content/ prefix."""
+    from pelican.generators import Generator
+
+    generator = _caller_self(lambda owner: isinstance(owner, Generator))
+    return os.path.join(generator.path, path) if generator is not None else path
 
 
 def _one_line(text) -> str:
@@ -106,7 +189,8 @@ logger = logging.getLogger("portal")
 
 
 def report_problem(error: ContentError, source_path: str) -> None:
-    if active_collector is not None:
-        active_collector.report(error.problem, source_path)
-    else:
-        logger.error("%s", error.problem)
+    for problem in error.problems:
+        if active_collector is not None:
+            active_collector.report(problem, source_path)
+        else:
+            logger.error("%s", problem)

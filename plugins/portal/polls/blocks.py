@@ -14,10 +14,11 @@ from pathlib import Path
 import jinja2
 from babel.numbers import format_decimal
 
+from ..core.build_time import BuildTimeError
+from ..core.build_time import build_time as core_build_time
 from ..core.problems import BuildFailed, Problem
 from ..core.settings import load_settings
 from ..core.vietnamese import site_timezone
-from ..read.header import parse_date
 from ..render.slots import fill_page
 from .data import Poll, PollDataError, load_polls
 
@@ -25,27 +26,12 @@ from .data import Poll, PollDataError, load_polls
 
 
 def build_time(settings, environ=os.environ) -> datetime.datetime:
-    """The moment polls are judged open or ended at, as an aware datetime.
-
-    POLLS_NOW (a setting, site-local time) wins, then SOURCE_DATE_EPOCH (the
-    reproducible-builds convention), then the clock: tests and reproducible
-    builds fix it, a scheduled `invoke polls` uses the real time.
-    """
-    fixed = settings.get("POLLS_NOW")
-    if fixed:
-        zone = site_timezone(settings)
-        if isinstance(fixed, datetime.datetime):
-            return fixed if fixed.tzinfo else fixed.replace(tzinfo=zone)
-        try:
-            return parse_date(str(fixed)).replace(tzinfo=zone)
-        except ValueError as error:
-            raise PollDataError([Problem("POLLS_NOW", str(error).replace("Date ", "", 1))]) from None
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not epoch.isdigit():
-            raise PollDataError([Problem("SOURCE_DATE_EPOCH", f'"{epoch}" is not a number of seconds')])
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
-    return datetime.datetime.now(datetime.timezone.utc)
+    """The build's moment (core.build_time), at which polls are judged open
+    or ended; a wrong POLLS_NOW or SOURCE_DATE_EPOCH is a poll problem."""
+    try:
+        return core_build_time(settings, environ)
+    except BuildTimeError as error:
+        raise PollDataError(error.problems) from None
 
 
 def active_polls(at, settings, polls=None) -> list[Poll]:

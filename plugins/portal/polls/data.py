@@ -16,16 +16,19 @@ from pathlib import Path
 
 import yaml
 
+from ..core.content_fields import POLL_CHOICES as CHOICES
+from ..core.content_fields import POLL_FIELDS as FIELDS
+from ..core.content_fields import POLL_REQUIRED as REQUIRED
+from ..core.content_fields import POLL_SUFFIXES
 from ..core.problems import Problem, display_path
 from ..core.vietnamese import site_timezone, to_nfc
+from ..read.content_files import LINK_OUT_OF_CONTENT, leads_out_of
 from ..read.header import DATE_HINT, parse_date
 
-POLL_SUFFIXES = (".yaml", ".yml")
-CHOICES = ("single", "multiple")
-FIELDS = ("id", "question", "choice", "start", "end", "options", "vote_endpoint", "results")
-REQUIRED = ("id", "question", "start", "end", "options")
 RESULT_FIELDS = ("taken", "counts")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# ASCII digits only: str.isdigit() also takes "4²", which int() refuses.
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 class PollDataError(Exception):
@@ -81,6 +84,9 @@ def load_polls(settings) -> list[Poll]:
             continue  # notes for editors (content/polls/README.md)
         if path.suffix.lower() not in POLL_SUFFIXES:
             problems.append(Problem(shown, "is not a poll file; a poll file's name ends in .yaml"))
+            continue
+        if leads_out_of(path, settings["PATH"]):
+            problems.append(Problem(shown, LINK_OUT_OF_CONTENT))
             continue
         try:
             poll = read_poll(path, shown, timezone)
@@ -242,7 +248,7 @@ class _PollReader:
             raw = counts.get(option)
             if raw is None:
                 self.problem("results", f'results: counts lacks the option "{option}"')
-            elif not (isinstance(raw, str) and raw.strip().isdigit()):
+            elif not (isinstance(raw, str) and _WHOLE_NUMBER.fullmatch(raw.strip())):
                 self.problem("results", f'results: counts of "{option}" is "{raw}"; '
                              "write a whole number without dots or spaces, e.g. 1250")
             else:

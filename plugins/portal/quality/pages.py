@@ -45,16 +45,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def build_published(output: Path, siteurl: str) -> Path:
-    """A build with publishconf.py (absolute URLs, feeds, sitemap, robots.txt) for `siteurl`.
+def build_published(output: Path, siteurl: str, content: Path | None = None) -> Path:
+    """A build with publishconf.py (absolute URLs, feeds, sitemap, robots.txt) for `siteurl`,
+    of the project's content or of the `content` folder given.
 
     It runs in a child process: pelican-sitemap connects to Pelican's signals
     for the life of a process, so every later preview build in this one
     would write a sitemap too.
     """
+    content_path = f", PATH={str(content)!r}" if content else ""
     script = ("import sys; sys.path.insert(0, 'plugins'); from portal.build.site import build_site; "
               f"build_site('publishconf.py', OUTPUT_PATH={str(output)!r}, "
-              f"CACHE_PATH={str(output.parent / '.cache-publish')!r})")
+              f"CACHE_PATH={str(output.parent / '.cache-publish')!r}{content_path})")
     result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True,
                             text=True, env={**os.environ, "PORTAL_SITEURL": siteurl})
     if result.returncode != 0:

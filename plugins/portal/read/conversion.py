@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from markdown import Markdown
 
 from ..core.workers import text_digest
+from .links import image_sources
 from .sanitise import clean_body, removed_markup
 
 
@@ -18,6 +19,7 @@ class Prepared:
     removed: list[str]  # what the sanitiser removed, for the warning
     meta: dict  # Markdown's metadata: {key: [lines]}
     formatted: dict  # {a formatted field's text (Summary): its HTML}
+    images: list[str]  # each image's address as written, before the sanitiser drops any
 
 
 class MarkdownConverter:
@@ -41,7 +43,8 @@ class MarkdownConverter:
             if name.lower() in self.formatted_fields:
                 joined = "\n".join(lines)
                 formatted[joined] = self.fields.reset().convert(joined)
-        return Prepared(text_digest(text), content, removed_markup(converted, content), meta, formatted)
+        return Prepared(text_digest(text), content, removed_markup(converted, content), meta, formatted,
+                        image_sources(converted))
 
 
 class FieldsConvertedAlready:

@@ -14,9 +14,10 @@ from pelican.readers import MarkdownReader
 
 from ..core.problems import ContentError, display_path, report_problem
 from . import read_ahead
-from .header import check_header, content_kind, date_has_time, read_header
-from .links import check_images_have_alt, check_linked_files_exist
-from .conversion import MarkdownConverter, FieldsConvertedAlready
+from .content_files import LINK_OUT_OF_CONTENT, leads_out_of
+from .conversion import FieldsConvertedAlready, MarkdownConverter
+from .header import content_kind, date_has_time, header_problems, read_header
+from .links import images_not_on_this_site, images_without_alt, linked_file_problems
 from .source_text import read_source_text
 
 logger = logging.getLogger("portal")
@@ -38,21 +39,35 @@ class PortalMarkdownReader(MarkdownReader):
 
     def _read_checked(self, source_path):
         shown = display_path(source_path)
+        if leads_out_of(source_path, self.settings["PATH"]):
+            raise ContentError(shown, LINK_OUT_OF_CONTENT)
         text = read_source_text(source_path)
-        repeats = []
-        header = read_header(text, repeats)
-        check_header(header, shown, content_kind(source_path, self.settings), self.settings, repeats)
+        header = read_header(text)
+        # Every problem of the file is listed in one build: the header's and
+        # the body's, so that one round of corrections is enough.
+        problems = header_problems(header, shown, content_kind(source_path, self.settings), self.settings)
 
         self._source_path = source_path
-        prepared = read_ahead.take(source_path, text) or self.converter.prepare(text)
+        try:
+            prepared = read_ahead.take(source_path, text) or self.converter.prepare(text)
+        except RecursionError:
+            # Python-Markdown recurses once per level of lists or quotes.
+            raise ContentError.together(problems + [ContentError(
+                shown, "lists or quotes inside one another go too deep for Markdown to read; "
+                "check the indentation (4 spaces for each level of a list)")]) from None
         content = prepared.content
         if prepared.removed:
             logger.warning(
                 "portal: %s: removed what could run code or is not allowed in an article: %s",
                 shown, ", ".join(prepared.removed),
             )
-        check_images_have_alt(content, text, shown)
-        check_linked_files_exist(content, text, source_path, shown, self.settings["PATH"])
+        problems += images_not_on_this_site(prepared.images, text, shown)
+        problems += images_without_alt(content, text, shown)
+        # The Summary's links too: Pelican resolves them like the body's.
+        linked = content + "".join(prepared.formatted.values())
+        problems += linked_file_problems(linked, text, source_path, shown, self.settings["PATH"])
+        if problems:
+            raise ContentError.together(problems)
         self._md = FieldsConvertedAlready(prepared.formatted)
         metadata = self._parse_metadata(prepared.meta)
         if "date" in header:

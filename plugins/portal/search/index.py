@@ -8,9 +8,9 @@ the same way and merges both result lists.
 
 import html
 import re
-import subprocess
 import sys
 
+from ..core.external_tools import ToolTimedOut, run_tool
 from ..core.problems import Problem
 from ..core.vietnamese import fold_d
 
@@ -31,12 +31,21 @@ def folded_words(*texts: str) -> str:
     return " ".join(words)
 
 
-def build_search_index(site_dir) -> list[Problem]:
-    """Run Pagefind over the built site; its errors become problems."""
-    result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"],
-        capture_output=True, text=True,
-    )
+# Pagefind indexes 5,000 articles in well under a minute here; ten minutes
+# means it hangs (as it once did for 15 minutes), and a build must end.
+PAGEFIND_TIMEOUT = 600  # seconds
+
+
+def build_search_index(site_dir, timeout: float | None = None) -> list[Problem]:
+    """Run Pagefind over the built site; its errors, or its running longer
+    than `timeout` seconds (PAGEFIND_TIMEOUT), become problems."""
+    try:
+        result = run_tool([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"],
+                          PAGEFIND_TIMEOUT if timeout is None else timeout, name="pagefind")
+    except ToolTimedOut as stopped:
+        return [Problem("pagefind", f"search index failed: {stopped}")]
+    except OSError as error:
+        return [Problem("pagefind", f"search index failed: {error}")]
     if result.returncode != 0:
         message = " ".join((result.stderr or result.stdout).split())[:300]
         return [Problem("pagefind", f"search index failed: {message}")]
