@@ -455,7 +455,7 @@ class RunningPreview:
     def printed(self, text) -> bool:
         return any(text in line for line in self.lines)
 
-    def wait_for(self, condition, what, attempts=600):
+    def wait_for(self, condition, what, attempts=1500):  # up to 5 min: a loaded 2-core CI machine
         for _ in range(attempts):
             if condition():
                 return
