@@ -15,7 +15,7 @@ INVOKE := $(BIN)/invoke
 help: ## List these targets
 	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-serve: $(BIN)/.installed ## Build, serve on http://127.0.0.1:8000, rebuild and reload on every change
+serve: $(BIN)/.installed node_modules/.installed ## Build, serve on http://127.0.0.1:8000 with the editor at /admin/, rebuild and reload on every change
 	$(INVOKE) livereload
 
 # system-packages first: when it stops, it stops before anything else runs.
@@ -72,7 +72,8 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# The quality gate's npm tools (vnu-jar, lighthouse), exactly as locked, with
+# The npm packages: the quality gate's tools (vnu-jar, lighthouse) and the
+# browser editor (decap-cms, decap-server), exactly as locked, with
 # the npm of the venv's Node.
 node_modules/.installed: package.json package-lock.json | $(BIN)/.installed
 	$(BIN)/npm ci --no-audit --no-fund --ignore-scripts

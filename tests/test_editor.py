@@ -20,11 +20,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from pelican.utils import slugify
 
 import photo_files
 from browser_fixtures import free_port
-from conftest import INVOKE, ROOT, FixtureSite, article, copy_project
+from conftest import INVOKE, ROOT, article, copy_project
 from portal.core.content_fields import POLL_FIELDS, POLL_REQUIRED
+from portal.core.document_fields import FIELDS as DOCUMENT_FIELDS
 from portal.core.problems import BuildFailed, Problem
 from portal.core.settings import load_settings
 from portal.editor import status
@@ -207,7 +209,11 @@ def test_an_editor_writes_publishes_retitles_and_withdraws_an_article(editor_sit
     assert new_title not in fetch(site.preview + "/")[1]
 
     assert only_loopback(browser_context.requests) == []
-    assert any("/admin/decap-cms.js" in url for url in browser_context.requests)
+    assert any(url.endswith("/admin/decap-cms.js") for url in browser_context.requests)
+    # The preview pane wears the site's own stylesheet.
+    assert any(url.endswith("/admin/site.css") for url in browser_context.requests)
+    assert fetch(site.editor + "site.css")[1] == (site.project / "theme/static/css/site.css").read_text(
+        encoding="utf-8")
 
 
 def test_a_save_that_breaks_the_build_shows_a_banner_on_every_preview_page_until_fixed(
@@ -464,7 +470,7 @@ def test_the_form_is_made_from_the_settings_and_the_readers_field_lists(config, 
     for category, collection in zip(categories, articles):
         fields = {field["name"]: field for field in collection["fields"]}
         assert list(fields) == [*ARTICLE_FIELDS, "body"]
-        assert fields["Category"]["options"] == categories and fields["Category"]["default"] == category
+        assert fields["Category"]["options"] == [category] and fields["Category"]["default"] == category
         assert fields["Date"]["format"] == "YYYY-MM-DD HH:mm"
         assert {option["value"]: option["label"] for option in fields["Status"]["options"]} == {
             "draft": "Nháp", "published": "Đăng", "hidden": "Ẩn"}
@@ -474,6 +480,15 @@ def test_the_form_is_made_from_the_settings_and_the_readers_field_lists(config, 
     assert set(STATUS_LABELS) == set(STATUSES)
     pages = collections["trang"]
     assert pages["folder"] == "pages" and [field["name"] for field in pages["fields"]] == [*PAGE_FIELDS, "body"]
+    documents = collections["van-ban"]
+    assert documents["folder"] == settings["DOCUMENTS_PATH"]
+    fields = {field["name"]: field for field in documents["fields"]}
+    assert list(fields) == [*(field.key for field in DOCUMENT_FIELDS), "body"]
+    assert [name for name, field in fields.items() if field["required"]] == [
+        field.key for field in DOCUMENT_FIELDS if field.required]
+    assert [fields[field.key]["label"] for field in DOCUMENT_FIELDS] == [field.label for field in DOCUMENT_FIELDS]
+    assert fields["Type"]["options"] == settings["DOCUMENT_TYPES"]
+    assert fields["Date"]["format"] == "YYYY-MM-DD" and fields["Date"]["time_format"] is False
     polls = collections["binh-chon"]
     assert [field["name"] for field in polls["fields"]] == list(POLL_FIELDS)
     assert [field["name"] for field in polls["fields"] if field["required"]] == list(POLL_REQUIRED)
@@ -517,10 +532,11 @@ def test_the_form_requires_exactly_what_the_build_refuses_to_do_without(settings
     ("Năm 2025 – 1.250 hộ thoát nghèo (đạt 110%)", "nam-2025-1250-ho-thoat-ngheo-dat-110"),
     ("Ủy ban MTTQ xã Tà Rụt, Hướng Hiệp", "uy-ban-mttq-xa-ta-rut-huong-hiep"),
 ])
-def test_a_new_articles_address_is_the_builds_own(editor_site, title, slug):
-    code, answer = fetch(f"{editor_site.editor}slug?title={urllib.request.quote(title)}",
-                         Host=editor_site.origin.removeprefix("http://"))
+def test_a_new_articles_address_is_the_builds_own(editor_site, settings, title, slug):
+    code, answer = fetch(f"{editor_site.editor}slug?title={urllib.request.quote(title)}")
     assert code == 200 and json.loads(answer)["slug"] == slug
+    # Pelican's own slugify, as the settings configure it.
+    assert slugify(title, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"]) == slug
     # Decap keeps such an address as it is when it names the file: only
     # a-z, 0-9, "_" and single hyphens, none at either end.
     assert re.fullmatch(r"[a-z0-9_]+(-[a-z0-9_]+)*", slug)
@@ -567,6 +583,16 @@ def test_the_banner_explains_the_builds_messages_in_vietnamese(tmp_path, monkeyp
     assert (missing["field"], missing["what"], missing["fix"]) == (
         "Chuyên mục", "Thiếu “Chuyên mục”.", "Điền ô “Chuyên mục”.")
     assert date["message"].startswith("tin.md:2: Date")  # the build's own line, beside it
+    # In the documents' folder, a document's own labels.
+    Path("van-ban").mkdir()
+    Path("van-ban/kh.md").write_text("Number: 01\nType: Kế hoạch\nDate: 14/09/2020\n", encoding="utf-8")
+    status.label_documents_in("van-ban")
+    try:
+        issued = status.explain(Problem("van-ban/kh.md:3", 'Date "14/09/2020" is day-first; write it as '
+                                        "2020-09-14 (year-month-day)"))
+    finally:
+        status.label_documents_in(None)
+    assert (issued["field"], issued["fix"]) == ("Ngày ban hành", "Viết năm-tháng-ngày: 2020-09-14.")
 
 
 def test_a_publish_build_has_no_editor_and_its_pages_the_sites_policy(photo_site):

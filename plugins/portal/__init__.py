@@ -8,8 +8,9 @@ before it, or from its own subpackage; tests/test_architecture.py checks):
     read/         reading editors' files: decoding, header, Markdown, sanitiser, links
     render/       what templates get: listings, filters, assets, CSP, marked slots
     check/        checking every built page and filling its slots
-    polls/  search/  visit_stats/  images/  documents/  organisation/
-                  one subpackage per feature
+    polls/  search/  visit_stats/  images/  documents/  organisation/  editor/
+                  one subpackage per feature (the browser editor runs beside
+                  the preview server and has no signal handlers)
     build/        build, swap into place, deploy, the preview server
     quality/      the quality gate: independent tools over a built site
 

@@ -279,10 +279,15 @@ def editor_port(preview_port: int) -> int:
 def start_editor(settings: dict, project: Path, preview_url: str, preview_port: int) -> EditorServer | None:
     """Start the editor beside the preview server, or say in one line why it
     cannot run (the preview works without it). It stops when the process ends."""
+    port = editor_port(preview_port)
     try:
-        editor = EditorServer(settings, project, preview_url, editor_port(preview_port)).start()
+        editor = EditorServer(settings, project, preview_url, port).start()
     except EditorUnavailable as reason:
         print(f"Editor: not started: {reason}", flush=True)
+        return None
+    except OSError as error:  # the port was taken between the look and the start
+        print(f"Editor: not started: port {port} on 127.0.0.1: {error.strerror}; "
+              "run `make serve` again", flush=True)
         return None
     os.environ[PORT_VARIABLE] = str(editor.port)
     atexit.register(editor.stop)

@@ -1,6 +1,7 @@
 """Decap CMS's configuration, made from the site's settings each time the
 editor opens: the categories (PORTAL_CATEGORIES), the folders (PAGE_PATHS,
-POLLS_PATH), the fields the readers accept (read/header.py,
+DOCUMENTS_PATH, POLLS_PATH), the document types (DOCUMENT_TYPES), the fields
+the readers accept (read/header.py, core/document_fields.py,
 core/content_fields.py) and the tags articles already use. Nothing of it is
 written by hand, so nothing can drift from what the build accepts.
 
@@ -14,15 +15,18 @@ from pathlib import Path
 from pelican.readers import ensure_metadata_list
 
 from ..core.content_fields import POLL_FIELDS, POLL_REQUIRED
+from ..core.document_fields import FIELDS as DOCUMENT_FIELDS
 from ..core.vietnamese import vietnamese_sort_key
 from ..read.content_files import MARKDOWN_SUFFIXES
 from ..read.header import ARTICLE_FIELDS, PAGE_FIELDS, address_of, read_header
-from .form import ARTICLE_REQUIRED, BODY, HEADER_FORM, PAGE_REQUIRED, POLL_FORM, FormField
+from .form import (ARTICLE_REQUIRED, BODY, DOCUMENT_BODY, HEADER_FORM, PAGE_REQUIRED, POLL_FORM,
+                   FormField, document_form)
 
 # Where photos go, in content/: one of STATIC_PATHS (published through the
 # photo pipeline), and the folder README.md tells editors to use.
 PHOTOS_FOLDER = "images"
-# The entry format editor.js registers: Pelican's "Key: value" header.
+# The entry formats editor.js registers, one per list of header fields:
+# Pelican's "Key: value" header ("pelican-article", "pelican-document"...).
 PELICAN_FORMAT = "pelican"
 # Header bytes read to find an article's tags: a header is a few lines.
 _HEADER_BYTES = 16384
@@ -44,13 +48,15 @@ def editor_config(settings: dict, api_url: str, site_url: str) -> dict:
         "public_folder": "{static}/" + PHOTOS_FOLDER,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [*article_collections(settings), page_collection(settings),
-                        poll_collection(settings)],
+                        *document_collections(settings), poll_collection(settings)],
     }
 
 
 def article_collections(settings: dict) -> list[dict]:
     """One collection per category, in menu order: its folder is the
-    category's address, as content/ is laid out today."""
+    category's address, as content/ is laid out today, and its articles
+    have its category (the build warns of an article whose Category is not
+    its folder's): choosing the collection is choosing the category."""
     categories = settings.get("PORTAL_CATEGORIES", [])
     tags = existing_tags(settings)
     collections = []
@@ -59,14 +65,14 @@ def article_collections(settings: dict) -> list[dict]:
         fields = header_fields(ARTICLE_FIELDS, ARTICLE_REQUIRED, settings, tags)
         for field in fields:
             if field["name"] == "Category":
-                field["default"] = category
+                field.update(widget="select", options=[category], default=category)
         collections.append({
             "name": folder,
             "label": category,
             "label_singular": f"bài {category}",
             "description": f"Các bài của chuyên mục “{category}” (thư mục content/{folder}/).",
             "folder": folder,
-            **_markdown_collection(),
+            **_markdown_collection("article"),
             "fields": fields,
         })
     return collections
@@ -80,16 +86,16 @@ def page_collection(settings: dict) -> dict:
         "label_singular": "trang",
         "description": f"Trang giới thiệu và các trang không thuộc chuyên mục (content/{folder}/).",
         "folder": folder,
-        **_markdown_collection(),
+        **_markdown_collection("page"),
         "fields": header_fields(PAGE_FIELDS, PAGE_REQUIRED, settings, []),
     }
 
 
-def _markdown_collection() -> dict:
+def _markdown_collection(kind: str) -> dict:
     return {
         "create": True,
         "extension": "md",
-        "format": PELICAN_FORMAT,
+        "format": f"{PELICAN_FORMAT}-{kind}",
         "identifier_field": "Title",
         # editor.js fills Slug from the title before the first save, with
         # the build's own rule (the editor server's /admin/slug): the file is
@@ -97,6 +103,32 @@ def _markdown_collection() -> dict:
         "slug": "{{fields.Slug}}",
         "sortable_fields": ["Date", "Title"],
     }
+
+
+def document_collections(settings: dict) -> list[dict]:
+    """Văn bản (documents/): none when the site has no DOCUMENTS_PATH."""
+    folder = settings.get("DOCUMENTS_PATH")
+    if not folder:
+        return []
+    fields = [decap_field(field.key, document_form(field, settings), field.required)
+              for field in DOCUMENT_FIELDS]
+    return [{
+        "name": "van-ban",
+        "label": settings.get("DOCUMENTS_TITLE", "Văn bản"),
+        "label_singular": "văn bản",
+        "description": f"Nghị quyết, quyết định, kế hoạch... mỗi văn bản một tệp trong "
+                       f"content/{folder}/; tệp PDF, Word đặt trong content/files/.",
+        "folder": folder,
+        "create": True,
+        "extension": "md",
+        "format": f"{PELICAN_FORMAT}-document",
+        "identifier_field": "Summary",
+        # The file's name; the page's address the documents feature makes itself.
+        "slug": "{{fields.Type}}-{{fields.Number}}",
+        "summary": "{{Type}} {{Number}}: {{Summary}}",
+        "sortable_fields": ["Date", "Number"],
+        "fields": [*fields, decap_field("body", DOCUMENT_BODY, False)],
+    }]
 
 
 def poll_collection(settings: dict) -> dict:
@@ -123,8 +155,8 @@ def header_fields(keys, required, settings: dict, tags: list[str]) -> list[dict]
     fields = []
     for key in keys:
         field = decap_field(key, HEADER_FORM.get(key), key in required)
-        if key == "Category":
-            field.update(widget="select", options=list(settings.get("PORTAL_CATEGORIES", [])))
+        if key == "Date" and key not in required:
+            del field["default"]  # a page has no date unless its editor gives one
         elif key == "Tags":
             field["suggestions"] = tags
         elif key == "Image":

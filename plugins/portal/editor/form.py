@@ -1,7 +1,8 @@
 """How the editor's form shows each field: a Vietnamese label, a hint, a
 widget. Which fields a file has, and in what order, is not said here: it is
 the readers' own list (read/header.py for articles and pages,
-core/content_fields.py for polls); config.py puts the two together, and a
+core/content_fields.py for polls, core/document_fields.py for documents,
+which carries their labels too); config.py puts the two together, and a
 field the readers learn without a form here still gets a plain text box.
 
 Required fields are the ones the build refuses a file without; the tests
@@ -9,6 +10,8 @@ build a file without each field to prove the two agree.
 """
 
 from dataclasses import dataclass, field
+
+from ..core import document_fields
 
 # The datetime widget's format: what the build's parse_date accepts, in the
 # site's time (the form has no time zone; the build reads it as TIMEZONE).
@@ -37,7 +40,9 @@ HEADER_FORM = {
     "Date": FormField("Ngày đăng", DATE_HINT, "datetime",
                       {"format": DATE_FORMAT, "default": "{{now}}"}),
     "Author": FormField("Tác giả", "Họ và tên người viết, ví dụ: Nguyễn Thị Hảo."),
-    "Category": FormField("Chuyên mục", "Bài nằm trong thư mục của chuyên mục này."),
+    # Each category is a collection of its own (config.py): its one choice.
+    "Category": FormField("Chuyên mục", "Chuyên mục đang mở ở cột bên trái. Để viết cho chuyên "
+                          "mục khác, chọn chuyên mục đó ở cột bên trái.", "select"),
     "Tags": FormField("Chủ đề", "Gõ một chủ đề rồi bấm Enter; chọn trong gợi ý để dùng "
                       "lại chủ đề đã có.", "portal-tags"),
     "Summary": FormField("Tóm tắt", "Một hai câu, hiện ở trang chủ và trang chuyên mục.",
@@ -88,3 +93,27 @@ POLL_FORM = {
     # Counts keyed by option: no form can edit them; kept as the file has them.
     "results": FormField("Kết quả đã công bố", widget="hidden"),
 }
+
+# Documents: their fields carry their own labels (core/document_fields.py);
+# each kind of value gets a widget and a hint.
+_DOCUMENT_WIDGETS = {
+    document_fields.TEXT: ("string", "", {}),
+    document_fields.CHOICE: ("select", "", {}),
+    document_fields.DATE: ("datetime", "Năm-tháng-ngày.", {"format": "YYYY-MM-DD", "time_format": False}),
+    document_fields.LIST: ("portal-tags", "Gõ rồi bấm Enter sau mỗi mục.", {}),
+    document_fields.FILES: ("string", "Đường dẫn tính từ content/ (tệp đặt trong content/files/), "
+                            "nhiều tệp cách nhau bằng dấu phẩy.", {}),
+    document_fields.REFERENCES: ("string", "Số, ký hiệu của văn bản khác, nhiều văn bản cách nhau "
+                                 "bằng dấu phẩy.", {}),
+}
+DOCUMENT_BODY = FormField(document_fields.BODY_LABEL, "Không bắt buộc: toàn văn hoặc phần giới "
+                          "thiệu văn bản.", "markdown", BODY.options)
+
+
+def document_form(document_field: document_fields.DocumentField, settings: dict) -> FormField:
+    widget, hint, options = _DOCUMENT_WIDGETS.get(document_field.kind, ("string", "", {}))
+    if document_field.choices_setting:
+        options = {**options, "options": list(settings.get(document_field.choices_setting, []))}
+    example = f"Ví dụ: {document_field.example}"
+    example += "" if example.endswith((".", "…")) else "."
+    return FormField(document_field.label, f"{hint} {example}".strip(), widget, options)

@@ -25,6 +25,8 @@ def attach_editor(server, settings: dict, settings_file: str, host: str, port: i
     """Start the editor beside the livereload `server`, and have that server
     send pages with the banner. The editor may be missing; the banner is not."""
     project = Path(settings_file).resolve().parent
+    if settings.get("DOCUMENTS_PATH"):
+        status.label_documents_in(Path(settings["PATH"]) / settings["DOCUMENTS_PATH"])
     editor = start_editor(settings, project, f"http://{host}:{port}", port)
     server.SFH = type("PreviewPages", (PreviewPages,), {"editor": editor})
     return editor

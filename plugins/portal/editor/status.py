@@ -10,15 +10,17 @@ editor server. It lives in memory: a restarted server records its first
 build before anyone can ask.
 """
 
+import os
 import re
 import threading
 import time
 from pathlib import Path
 
+from ..core.document_fields import FIELDS as DOCUMENT_FIELDS
 from ..core.problems import BuildFailed, Problem
 from ..read.content_files import MARKDOWN_SUFFIXES
-from ..read.header import field_name, read_header
-from .form import BODY, HEADER_FORM, POLL_FORM
+from ..read.header import read_header
+from .form import BODY, DOCUMENT_BODY, HEADER_FORM, POLL_FORM
 
 _lock = threading.Lock()
 _current: dict = {"ok": True, "problems": [], "build": 0, "at": None}
@@ -77,8 +79,19 @@ EXPLAINED = [
 _EXPLAINED = [(re.compile(pattern), what, fix) for pattern, what, fix in EXPLAINED]
 # The form's labels by field, as the files and the messages spell them.
 _LABELS = {key: form.label for key, form in {**HEADER_FORM, **POLL_FORM, "body": BODY}.items()}
+# Document files use some of the same names for other things ("Date" is the
+# day a document was issued): their labels, for files in their folder,
+# which preview_pages.attach_editor() names from DOCUMENTS_PATH.
+_DOCUMENT_LABELS = {**{field.key: field.label for field in DOCUMENT_FIELDS},
+                    "body": DOCUMENT_BODY.label}
+_documents_folder: str | None = None
 _YAML_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
 _LEADING_WORD = re.compile(r"^(?:results: )?([A-Za-z_]+)\b")
+
+
+def label_documents_in(folder: str | None) -> None:
+    global _documents_folder
+    _documents_folder = os.path.abspath(folder) if folder else None
 
 
 def record_build(failure: BuildFailed | None) -> None:
@@ -97,8 +110,10 @@ def current() -> dict:
 def explain(problem: Problem) -> dict:
     """One problem as the banner shows it."""
     path, line = _file_and_line(problem.where)
-    key = _field_key(problem.message, path, line)
-    label = _LABELS.get(key, key)
+    in_documents = _documents_folder and os.path.abspath(path).startswith(_documents_folder + os.sep)
+    labels = _DOCUMENT_LABELS if in_documents else _LABELS
+    key = _field_key(problem.message, path, line, labels)
+    label = labels.get(key, key)
     what = fix = ""
     for pattern, what_text, fix_text in _EXPLAINED:
         match = pattern.search(problem.message)
@@ -117,7 +132,7 @@ def _file_and_line(where: str) -> tuple[str, int | None]:
     return where, None
 
 
-def _field_key(message: str, path: str, line: int | None) -> str:
+def _field_key(message: str, path: str, line: int | None, labels: dict) -> str:
     """The field a problem is about: the field on its line of the file (or
     the text, for a line below an article's header), else the field the
     message begins with ("Title is missing")."""
@@ -129,14 +144,14 @@ def _field_key(message: str, path: str, line: int | None) -> str:
         if path.endswith(MARKDOWN_SUFFIXES):
             header = read_header(text)
             keys = [key for key, (first, _value) in header.items() if first == line]
-            if keys:
-                return field_name(keys[0])
+            if keys:  # as the form spells it ("imagecaption" is "ImageCaption")
+                return next((name for name in labels if name.lower() == keys[0]), keys[0])
             if text and line > max((first for first, _value in header.values()), default=0):
                 return "body"
         else:
             lines = text.splitlines()
             match = _YAML_KEY.match(lines[line - 1]) if line <= len(lines) else None
-            if match and match.group(1) in _LABELS:
+            if match and match.group(1) in labels:
                 return match.group(1)
     match = _LEADING_WORD.match(message)
-    return match.group(1) if match and match.group(1) in _LABELS else ""
+    return match.group(1) if match and match.group(1) in labels else ""

@@ -6,6 +6,7 @@
 (function () {
   "use strict";
 
+  var FOLDED = "portal-build-banner-folded";
   var base = document.currentScript.src;
   var shownBuild = null;
   var banner = null;
@@ -49,6 +50,14 @@
     banner.setAttribute("aria-label", "Lỗi khi dựng trang");
     banner.appendChild(element("h2", "portal-build-banner__title",
       "Trang chưa cập nhật: " + state.problems.length + " lỗi cần sửa"));
+    // Folded, it leaves the form it covers free; it stays folded across
+    // the reloads that follow each save.
+    var fold = element("button", "portal-build-banner__fold");
+    fold.type = "button";
+    fold.addEventListener("click", function () {
+      setFolded(!banner.classList.contains("portal-build-banner--folded"));
+    });
+    banner.appendChild(fold);
     banner.appendChild(element("p", "portal-build-banner__note",
       "Trang đang hiện là bản đúng gần nhất (lúc " + state.at + " dựng lỗi). Sửa như dưới đây rồi lưu lại: " +
       "thông báo này tự mất khi trang dựng lại được."));
@@ -56,6 +65,15 @@
     state.problems.forEach(function (problem) { list.appendChild(problemItem(problem)); });
     banner.appendChild(list);
     document.body.appendChild(banner);
+    setFolded(sessionStorage.getItem(FOLDED) === "yes");
+  }
+
+  function setFolded(folded) {
+    banner.classList.toggle("portal-build-banner--folded", folded);
+    var fold = banner.querySelector(".portal-build-banner__fold");
+    fold.textContent = folded ? "Xem lỗi" : "Thu gọn";
+    fold.setAttribute("aria-expanded", String(!folded));
+    sessionStorage.setItem(FOLDED, folded ? "yes" : "no");
   }
 
   function check() {

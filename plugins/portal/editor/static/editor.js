@@ -63,34 +63,32 @@
   function start(config) {
     CMS.registerLocale("vi", withMissing(CMS.getLocale("vi") || {}, MORE_VIETNAMESE));
     var headerCollections = config.collections.filter(function (collection) {
-      return collection.format === HEADER_FORMAT;
+      return collection.format.indexOf(HEADER_FORMAT + "-") === 0;
     });
-    registerFormat(headerCollections);
+    registerFormats(headerCollections);
     CMS.registerWidget("portal-tags", TagsControl, TagsPreview,
       { properties: { suggestions: { type: "array", items: { type: "string" } } } });
     CMS.registerEditorComponent(photoComponent);
     CMS.registerEventListener({ name: "preSave", handler: beforeSave });
     CMS.registerPreviewStyle(ADMIN + "site.css");
     headerCollections.forEach(function (collection) {
-      CMS.registerPreviewTemplate(collection.name, ArticlePreview);
+      // Articles and pages; documents keep Decap's list of fields.
+      if (collection.identifier_field === "Title") CMS.registerPreviewTemplate(collection.name, ArticlePreview);
     });
     CMS.init({ config: config });
   }
 
-  /* One format for every article and page collection: the fields are the
-     union of theirs, in the reader's order (Category and Tags come from
-     the articles; pages simply never have them). */
-  function registerFormat(collections) {
-    var fields = [];
-    var seen = {};
+  /* One format per kind of file ("pelican-article", "pelican-document"...),
+     made from its fields, in the reader's order. */
+  function registerFormats(collections) {
+    var registered = {};
     collections.forEach(function (collection) {
-      collection.fields.forEach(function (field) {
-        if (field.name === "body" || seen[field.name]) return;
-        seen[field.name] = true;
-        fields.push({ name: field.name, list: field.widget === "portal-tags" });
-      });
+      if (registered[collection.format]) return;
+      registered[collection.format] = true;
+      var fields = collection.fields.filter(function (field) { return field.name !== "body"; })
+        .map(function (field) { return { name: field.name, list: field.widget === "portal-tags" }; });
+      CMS.registerCustomFormat(collection.format, "md", PortalPelicanFormat.pelicanFormat(fields));
     });
-    CMS.registerCustomFormat(HEADER_FORMAT, "md", PortalPelicanFormat.pelicanFormat(fields));
   }
 
   /* Before a save: refuse a photo without a description (Decap does not
@@ -247,7 +245,10 @@
       var tags = tagList(data.get("Tags"));
       var status = data.get("Status");
       var lead = data.get("Image");
-      var leadSrc = lead && this.props.getAsset(lead, this.props.fieldsMetaData && undefined);
+      var leadField = this.props.collection.get("fields").find(function (field) {
+        return field.get("name") === "Image";
+      });
+      var leadSrc = lead && this.props.getAsset(lead, leadField);
       return h("main", { className: "app-layout__main", style: { padding: "1rem" } },
         status && status !== "published"
           ? h("p", { className: "app-editor-preview__status", style: { background: "#fff4ce", padding: "0.5rem" } },
