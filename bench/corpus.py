@@ -154,7 +154,8 @@ def hugo_text(article: Article) -> str:
 def write_pelican_corpus(articles, content_dir: Path) -> None:
     """Articles by category folder, plus the real site's pages and extras."""
     shutil.rmtree(content_dir, ignore_errors=True)
-    for folder in ("pages", "extra", "images"):
+    # van-ban/: the seed article links to its plan ({van-ban}01).
+    for folder in ("pages", "extra", "images", "van-ban"):
         source = REPO / "content" / folder
         if source.is_dir():
             shutil.copytree(source, content_dir / folder)

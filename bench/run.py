@@ -11,6 +11,7 @@ memory is its own; each figure is the median of --runs runs. Prints one table.
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 import corpus
+from tree_memory import TreeMemory
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -102,15 +104,17 @@ class Bench:
         rows = []
         for _ in range(self.runs):
             self.clean(system)
-            if system == "hugo":
-                wall, memory, _ = run_measured(self.hugo_command())
-                inside = {}
-            else:
-                wall, memory, stdout = run_measured([
-                    PYTHON, str(BENCH / "worker.py"), f"{system}-full",
-                    self.content, output, cache])
-                inside = last_json(stdout)
-            row = {"wall": wall, "memory": memory, **inside}
+            with TreeMemory() as tree:  # all the build's processes together
+                if system == "hugo":
+                    wall, memory, _ = run_measured(self.hugo_command())
+                    inside = {}
+                else:
+                    wall, memory, stdout = run_measured([
+                        PYTHON, str(BENCH / "worker.py"), f"{system}-full",
+                        self.content, output, cache])
+                    inside = last_json(stdout)
+            row = {"wall": wall, "memory": memory, **inside,
+                   "memory_sum_pss": tree.peak_pss_mb, "memory_sum_rss": tree.peak_rss_mb}
             if "again" in inside:
                 row["wall"] -= inside["again"]  # the worker built a second time after
             if system == "ours":
@@ -164,6 +168,56 @@ class Bench:
         return {key: statistics.median(values) for key, values in result.items()
                 if isinstance(values, list)}
 
+    # The edits an editor makes, each followed by one `make build` (a process
+    # of its own, incremental over the last build), in this order.
+    EDITS = ("nothing changed", "body", "title", "date", "tags", "new article",
+             "deleted article")
+
+    def make_builds(self) -> dict:
+        """{edit: (process seconds, seconds inside build_site, pages rendered,
+        pages rendered to their old bytes, pages kept)}
+        of one `make build` after each kind of edit, on the article in the
+        middle of the corpus; the corpus is restored after."""
+        output, cache = self.folders("ours")
+        self.clean("ours")
+        command = [PYTHON, str(BENCH / "worker.py"), "ours-build", self.content, output, cache]
+        run_measured(command)  # the clean build the edits start from
+        source = corpus.pelican_source(self.content, self.edited)
+        original = source.read_text(encoding="utf-8")
+        added = source.with_name("bai-moi-cua-bench.md")
+        edits = {
+            "nothing changed": lambda: None,
+            "body": lambda: source.write_text(original + "\nMột đoạn mới của biên tập viên.\n",
+                                              encoding="utf-8"),
+            "title": lambda: source.write_text(original.replace("Title: ", "Title: (sửa) ", 1),
+                                               encoding="utf-8"),
+            "date": lambda: source.write_text(
+                re.sub(r"^Date: .*$", "Date: 2030-01-01 08:00", original, count=1, flags=re.M),
+                encoding="utf-8"),
+            "tags": lambda: source.write_text(
+                re.sub(r"^Tags: .*$", "Tags: Chuyển đổi số, Thủ tục mới", original, count=1, flags=re.M),
+                encoding="utf-8"),
+            "new article": lambda: added.write_text(
+                re.sub(r"^Slug: .*$", "Slug: bai-moi-cua-bench", original, count=1, flags=re.M)
+                .replace("Title: ", "Title: Bài mới: ", 1), encoding="utf-8"),
+            "deleted article": lambda: added.unlink(),
+        }
+        rows = {}
+        try:
+            for name in self.EDITS:
+                if name != "deleted article":  # that one deletes the article just added
+                    source.write_text(original, encoding="utf-8")
+                    run_measured(command)  # from the original corpus again
+                edits[name]()
+                wall, _, stdout = run_measured(command)
+                inside = last_json(stdout)
+                rows[name] = (wall, inside["build"], inside.get("rendered"), inside.get("same_bytes"),
+                              inside.get("kept"))
+        finally:
+            source.write_text(original, encoding="utf-8")
+            added.unlink(missing_ok=True)
+        return rows
+
     def profile(self, top=30):
         """cProfile of one clean build of our site, in its own process."""
         output, cache = self.folders("ours")
@@ -202,6 +256,19 @@ def cost_and_share(wall, unchecked):
     return f"{wall - unchecked:.2f} s, {share(wall - unchecked, wall) or '0 %'}"
 
 
+def print_make_builds(rows: dict) -> None:
+    if not rows:
+        return
+    print("\n`make build` after one edit (incremental; a process of its own, as `make build` runs;"
+          " one run each)")
+    print("| edit | process, s | inside build_site, s | pages rendered (new bytes) "
+          "| of the kept: rendered to the same bytes | pages kept (linked) |")
+    print("|---|---|---|---|---|---|")
+    for name, (wall, inside, rendered, same, kept) in rows.items():
+        print(f"| {name} | {cell(wall)} | {cell(inside)} | {cell(rendered)} | {cell(same)} "
+              f"| {cell(kept)} |")
+
+
 def print_table(n, runs, full, rebuild):
     ours, plain, hugo = (full.get(s, {}) for s in ("ours", "pelican", "hugo"))
     ours_r, plain_r, hugo_r = (rebuild.get(s, {}) for s in ("ours", "pelican", "hugo"))
@@ -237,8 +304,12 @@ def print_table(n, runs, full, rebuild):
          ours_r.get("retitled"), plain_r.get("retitled"), None),
         ("Full rebuild with the content cache (nothing changed), s", ours_r.get("unchanged"),
          plain_r.get("unchanged"), hugo_r.get("unchanged")),
-        ("Peak memory of a full build, MB", ours.get("memory"), plain.get("memory"),
-         hugo.get("memory")),
+        ("Peak memory of a full build, MB (the largest process)", ours.get("memory"),
+         plain.get("memory"), hugo.get("memory")),
+        ("  all its processes together, MB (sum of PSS; bench/tree_memory.py)",
+         ours.get("memory_sum_pss"), plain.get("memory_sum_pss"), hugo.get("memory_sum_pss")),
+        ("  all its processes together, MB (sum of RSS, shared pages counted in each)",
+         ours.get("memory_sum_rss"), plain.get("memory_sum_rss"), hugo.get("memory_sum_rss")),
         ("  of it our Python process alone, MB", ours.get("python_memory"),
          plain.get("python_memory"), None),
         ("Pages written (.html)", ours.get("pages"), plain.get("pages"), hugo.get("pages")),
@@ -300,7 +371,12 @@ def main():
             if not options.no_rebuild:
                 print(f"bench: rebuilds by {system} ...", flush=True)
                 rebuild[system] = bench.rebuilds(system)
+        make_builds = {}
+        if "ours" in systems and not options.no_rebuild:
+            print("bench: `make build` after each kind of edit ...", flush=True)
+            make_builds = bench.make_builds()
         print_table(options.articles, options.runs, full, rebuild)
+        print_make_builds(make_builds)
         if options.search_weight and "ours" in systems:
             import search_weight
 

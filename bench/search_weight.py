@@ -1,27 +1,36 @@
-"""What a browser downloads for one Pagefind search over a built site.
+"""What a browser downloads for one search on the site's own search page.
 
-Serves the site on 127.0.0.1, opens it in Debian's Chromium through
-Playwright, runs one search with Pagefind's own JavaScript API, loads the
-first five results (as a results list shows them) and sums the bytes of
-every /pagefind/ response.
+    .venv/bin/python bench/search_weight.py SITE_DIR [--query "nghi quyet"] [--query ...]
+
+Serves the site on 127.0.0.1, opens the search page (/tim-kiem/?q=...) in
+Debian's Chromium through Playwright, as a reader does, waits for the
+results (search.js: the slices' manifest, every slice merged, the query as
+typed and đ-folded, the first 20 results' excerpts) and adds up the bytes of
+every /pagefind/ response:
+
+- the first search: a browser that has never searched the site (Pagefind's
+  code and WebAssembly, each slice's entry and metadata, then the query's
+  index chunks and the shown results' fragments);
+- one search after that: a browser that has searched once before (for
+  "dang bo", on every page, which loads only the newest slice), so that
+  only what this query needs is new. A URL already fetched counts once:
+  Pagefind's files have content-hashed names.
 """
 
+import argparse
 import functools
 import http.server
 import threading
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import quote
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run",
                   "--disable-quic"]
-SEARCH = """async (query) => {
-  const pagefind = await import("/pagefind/pagefind.js");
-  await pagefind.init();
-  const search = await pagefind.search(query);
-  const shown = await Promise.all(search.results.slice(0, 5).map(r => r.data()));
-  return {results: search.results.length, shown: shown.map(d => d.url)};
-}"""
+# Every article holds it: the code and the newest slice load (older slices
+# then cost their entry and metadata to the first search that needs them).
+WARM_UP_QUERY = "dang bo"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -30,59 +39,119 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def kind_of(url: str) -> str:
-    name = url.rsplit("/", 1)[-1]
-    if "/fragment/" in url:
+    path = url.split("?", 1)[0]
+    name = path.rsplit("/", 1)[-1]
+    if "/fragment/" in path:
         return "fragments"
-    if "/index/" in url:
+    if "/index/" in path:
         return "index chunks"
+    if "/filter/" in path:
+        return "filter chunks"
     if name.startswith("wasm."):
-        return "wasm"
+        return "code: wasm"
+    if name in ("pagefind.js", "pagefind-worker.js"):
+        return f"code: {name}"
     if name.endswith(".pf_meta"):
-        return "meta"
+        return "slice metadata"
+    if name == "pagefind-entry.json":
+        return "slice entries"
     return name
 
 
-def measure(site: Path, query: str) -> dict:
+class SearchPage:
+    """One browser context (its own cache) on the served site."""
+
+    def __init__(self, browser, base):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.base = base
+        self.seen = set()
+        self.downloads = []
+        self.page.on("response", self._record)
+
+    def _record(self, response):
+        if "/pagefind/" in response.url and response.url not in self.seen and response.status == 200:
+            self.seen.add(response.url)
+            self.downloads.append(response)
+
+    def search(self, query: str) -> dict:
+        self.downloads = []
+        self.page.goto(f"{self.base}/tim-kiem/?q={quote(query)}")
+        self.page.wait_for_selector("[data-search-results][data-search-done]", timeout=120000,
+                                    state="attached")
+        self.page.wait_for_timeout(300)
+        sizes, counts = defaultdict(int), defaultdict(int)
+        for response in self.downloads:
+            kind = kind_of(response.url)
+            sizes[kind] += len(response.body())
+            counts[kind] += 1
+        first = self.page.query_selector(".app-search-results__link")
+        return {"query": query, "results": self.page.get_attribute("[data-search-results]",
+                                                                  "data-search-done"),
+                "first": first.get_attribute("href") if first else None,
+                "status": self.page.inner_text("[data-search-status]"),
+                "sizes": dict(sizes), "counts": dict(counts)}
+
+
+def measure(site: Path, queries: list[str]) -> dict:
+    """{"first": the first search's downloads, "after": [one per query]}."""
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    sizes = defaultdict(int)
-    counts = defaultdict(int)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS)
-            page = browser.new_page()
-            page.goto(base + "/404.html")
-            downloads = []
-            page.on("response", lambda r: downloads.append(r) if "/pagefind/" in r.url else None)
-            found = page.evaluate(SEARCH, query)
-            page.wait_for_timeout(300)
-            for response in downloads:
-                kind = kind_of(response.url)
-                sizes[kind] += len(response.body())
-                counts[kind] += 1
+            first = SearchPage(browser, base).search(queries[0])
+            after = []
+            for query in queries:
+                reader = SearchPage(browser, base)
+                reader.search(WARM_UP_QUERY)
+                after.append(reader.search(query))
             browser.close()
     finally:
         server.shutdown()
-    return {"query": query, "found": found, "sizes": dict(sizes), "counts": dict(counts)}
+    return {"first": first, "after": after}
 
 
-def report(site: Path, query: str) -> dict:
-    result = measure(site, query)
+def print_table(title: str, result: dict) -> float:
     total = sum(result["sizes"].values())
-    print(f"\nPagefind: one search for {query!r} ({result['found']['results']} results, "
-          "first 5 loaded) downloads:")
+    print(f"\n{title}: {result['status']} The first: {result['first']}")
     print("| file | files | KB |")
     print("|---|---|---|")
     for kind, size in sorted(result["sizes"].items(), key=lambda item: -item[1]):
         print(f"| {kind} | {result['counts'][kind]} | {size / 1024:.1f} |")
     print(f"| total | {sum(result['counts'].values())} | {total / 1024:.1f} |")
+    return total
+
+
+def report(site: Path, query: str, more: tuple[str, ...] = ()) -> dict:
+    queries = [query, *more]
+    result = measure(site, queries)
+    print_table(f"Search page: the first search, for {query!r}", result["first"])
+    for searched in result["after"]:
+        print_table(f"Search page: a search for {searched['query']!r} after a first one",
+                    searched)
     index = Path(site) / "pagefind"
-    on_disk = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())
-    print(f"(the whole index on disk: {on_disk / 1024:,.0f} KB in "
-          f"{sum(1 for p in index.rglob('*') if p.is_file()):,} files)")
+    files = [p for p in index.rglob("*") if p.is_file()]
+    slices = sum(1 for p in index.iterdir() if p.is_dir())
+    print(f"(the whole index on disk: {sum(p.stat().st_size for p in files) / 1024:,.0f} KB in "
+          f"{len(files):,} files, {slices} slice(s))")
     return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--query", action="append",
+                        help="a query (repeat for more; the first is also the first search)")
+    options = parser.parse_args()
+    queries = options.query or ["nghi quyet", "ta long", "giao thong"]
+    report(options.site, queries[0], tuple(queries[1:]))
+
+
+if __name__ == "__main__":
+    main()

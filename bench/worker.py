@@ -4,6 +4,7 @@ the child's peak memory belongs to that build alone.
     python bench/worker.py ours-full    CONTENT OUTPUT CACHE
     python bench/worker.py ours-unchecked CONTENT OUTPUT CACHE  (check-and-fill left out)
     python bench/worker.py ours-rebuild CONTENT OUTPUT CACHE EDIT_FILE RUNS
+    python bench/worker.py ours-build CONTENT OUTPUT CACHE   (one `make build`: incremental)
     python bench/worker.py pelican-full    ...   (Pelican's own theme, no plugins)
     python bench/worker.py pelican-rebuild ...
 
@@ -132,7 +133,16 @@ def main(argv):
     mode, content, output, cache = argv[:4]
     system, kind = mode.split("-")
     os.chdir(REPO)  # pelicanconf.py names the theme and plugins relative to it
-    if kind in ("full", "unchecked"):
+    if kind == "build":
+        # One `make build`, as an editor runs it after saving: a process of
+        # its own, incremental over the last build in OUTPUT.
+        from portal.build import site as build
+
+        run = BUILDERS[system](content, output, cache)
+        started = time.perf_counter()
+        extra = run()
+        result = {"build": time.perf_counter() - started, **extra, **build.last_build_stats}
+    elif kind in ("full", "unchecked"):
         run = BUILDERS[system](content, output, cache, **({"checks": False} if kind == "unchecked" else {}))
         started = time.perf_counter()
         extra = run()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import urlencode
 
 import pytest
 
@@ -43,6 +44,15 @@ def serve_folder(folder) -> tuple[subprocess.Popen, str]:
             time.sleep(0.05)
     server.kill()
     raise RuntimeError(f"the web server for {folder} did not start")
+
+
+def search_results(page, url, **parameters) -> list[str]:
+    """The addresses the site's search page lists for `parameters` (q, and
+    the documents' filters), once its script says the search is done."""
+    page.goto(f"{url}/tim-kiem/?{urlencode(parameters)}")
+    page.wait_for_selector("[data-search-results][data-search-done]", timeout=15000, state="attached")
+    assert page.get_attribute("[data-search-results]", "data-search-done") != "error"
+    return [link.get_attribute("href") for link in page.query_selector_all(".app-search-results__link")]
 
 
 @pytest.fixture(scope="session")

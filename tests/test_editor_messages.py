@@ -4,20 +4,22 @@ a file in one build, checks on built pages, categories typed another way,
 files the build would ignore, Notepad's encodings, folders and categories."""
 
 import logging
+import shutil
 
 import pytest
 
-from conftest import article, parse
+from conftest import ROOT, article, parse
+from photo_files import small_jpeg
 from portal.core.problems import BuildFailed
 
 CATEGORIES = "Tin tức - Sự kiện, Xây dựng Đảng, Kinh tế - Xã hội, Tin cơ sở"
 
 
-def failure_lines(site) -> list[str]:
+def failure_lines(site, **settings) -> list[str]:
     """Build after a good build; the lines of the failure, with output/ untouched."""
     before = site.snapshot()
     with pytest.raises(BuildFailed) as failure:
-        site.build()
+        site.build(**settings)
     assert site.snapshot() == before, "a failed build changed output/"
     lines = failure.value.report().splitlines()
     assert lines[-1].endswith("nothing was replaced.")
@@ -141,6 +143,76 @@ def test_a_date_in_a_file_name_is_only_a_name(built):
     output = built.build()
     assert parse(output / "tin-co-so" / "tin-co-ngay.html").find("time")["datetime"].startswith("2024-05-01")
     assert (output / "gioi-thieu.html").is_file()
+
+
+# --- A mistake in a template of the theme: its file and line -----------------
+# Jinja's messages name neither ("pelican: No filter named 'x'." before).
+
+AN_ACTIVE_POLL = """\
+id: thu
+question: Bạn thấy trang mới thế nào?
+start: 2024-05-01
+end: 2024-05-31
+options:
+  - Tốt
+  - Chưa tốt
+vote_endpoint: https://binhchon.example.vn/vote
+"""
+FIX = "correct the template at that line (a file of the site's theme, not an article)"
+
+
+@pytest.mark.parametrize("template, mistake, expected", [
+    ("partials/footer.html", "{% endfor %}", "Encountered unknown tag 'endfor'"),
+    ("partials/footer.html", "{{ SITENAME | khong_co }}", "No filter named 'khong_co'"),
+    ("partials/article_meta.html", "{{ article.khong_co.x }}",
+     "'pelican.contents.Article object' has no attribute 'khong_co'"),
+    ("partials/footer.html", '{% include "partials/khong-co.html" %}',
+     'includes "partials/khong-co.html", which is not in the theme'),
+    # Rendered outside Pelican, by the build (the polls block; this was a traceback) and
+    # while reading an article (its photos).
+    ("partials/poll_form.html", "{{ 1 + 'a' }}", "TypeError: unsupported operand type(s) for +: 'int' and 'str'"),
+    ("partials/photo_figure.html", "{{ 1 + 'a' }}",
+     "TypeError: unsupported operand type(s) for +: 'int' and 'str'; " + FIX
+     + "; it failed while reading content/tin-co-so/anh.md"),
+], ids=["unknown-tag", "unknown-filter", "undefined", "missing-include", "poll-block", "photo"])
+def test_a_mistake_in_a_template_names_the_template_and_its_line(built, template, mistake, expected):
+    theme = built.root / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    built.write("polls/thu.yaml", AN_ACTIVE_POLL)
+    small_jpeg(built.content / "images" / "anh.jpg")
+    built.write("tin-co-so/anh.md", article(title="Tin ảnh", body="![Hội nghị]({static}/images/anh.jpg)"))
+    built.build(THEME=str(theme), POLLS_NOW="2024-05-10 12:00")
+    changed = theme / "templates" / template
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text + mistake + "\n", encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    message = expected if "; " in expected else f"{expected}; {FIX}"
+    assert failure_lines(built, THEME=str(theme), POLLS_NOW="2024-05-10 12:00") == [
+        f"theme/templates/{template}:{line}: {message}"]
+
+
+def test_a_template_whose_filter_fails_names_the_template_and_the_filters_code(built):
+    theme = built.root / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    built.build(THEME=str(theme))
+    footer = theme / "templates" / "partials" / "footer.html"
+    text = footer.read_text(encoding="utf-8")
+    footer.write_text(text + '{{ "css/khong-co.css" | asset }}\n', encoding="utf-8")
+    [line] = failure_lines(built, THEME=str(theme))
+    # Python's message is only the key: the kind of error and where it was raised say more.
+    assert line.startswith(f"theme/templates/partials/footer.html:{len(text.splitlines()) + 1}: "
+                           "KeyError: 'css/khong-co.css' (raised in ")
+    assert "plugins/portal/render/template_filters.py:" in line and line.endswith(FIX)
+
+
+def test_a_page_template_missing_from_the_theme_is_named(built):
+    theme = built.root / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    built.build(THEME=str(theme))
+    (theme / "templates" / "documents.html").unlink()  # our own: Pelican's theme has none
+    assert failure_lines(built, THEME=str(theme)) == [
+        "theme/templates/documents.html: is missing from the theme, and Pelican needs it to write "
+        "pages; restore the file from the repository"]
 
 
 # --- Every problem of a file in one build -------------------------------------

@@ -9,6 +9,7 @@ import functools
 import gzip
 import http.client
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -124,6 +125,22 @@ def test_each_old_address_answers_301_to_its_page(web_server, old):
     assert status == 301, old
     assert headers["location"].removeprefix(address) == OLD_ADDRESSES[old]
     assert (site / OLD_ADDRESSES[old].lstrip("/")).is_file()
+
+
+def test_an_old_photo_address_answers_301_to_the_largest_published_copy(web_server):
+    """The photo pipeline publishes copies under new names, never the original:
+    the old /uploads/... address leads to the largest JPEG copy, the one a
+    {static} link to the photo gets."""
+    _, address, site = web_server
+    status, headers, _ = _get(address, "/uploads/news/2020_09/dai-hoi.jpg")
+    assert status == 301
+    new = headers["location"].removeprefix(address)
+    found = re.fullmatch(r"/(images/trang-cu/2020-09/dai-hoi-[0-9a-f]+)-(\d+)x\d+\.jpg", new)
+    assert found and (site / new.lstrip("/")).is_file(), new
+    stem, width = found.groups()
+    widths = [int(match[1]) for path in site.glob(stem + "-*.jpg")
+              if (match := re.fullmatch(r".*-(\d+)x\d+\.jpg", path.name))]  # not the cropped (…c, …s)
+    assert len(widths) > 1 and int(width) == max(widths)
 
 
 def test_the_files_only_hosts_read_are_not_served(web_server):

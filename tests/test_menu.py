@@ -1,7 +1,8 @@
-"""The menu and the header in real headless Chromium: on a small phone they
-take about a quarter of the first screen, and the menu opens and closes
-without JavaScript, by touch, keyboard and screen reader; on a wide screen
-the menu is a row of links."""
+"""The menu, the header and the home page in real headless Chromium: on a
+small phone the header and menu take about a quarter of the first screen,
+and the menu opens and closes without JavaScript, by touch, keyboard and
+screen reader; on a wide screen the menu is a row of links. The home page's
+"Văn bản mới" is beside the news on a wide screen and after it on a phone."""
 
 import pytest
 
@@ -78,3 +79,30 @@ def test_on_a_wide_screen_the_menu_is_one_row_of_links_without_a_toggle(page, si
         page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Trang chủ"
+
+
+def box(page, selector) -> dict:
+    return page.locator(selector).bounding_box()
+
+
+def test_on_a_wide_screen_the_newest_documents_are_beside_the_news(page, site_url):
+    page.goto(site_url + "/")
+    news, documents = box(page, ".app-news-list--front"), box(page, ".app-latest-documents")
+    assert documents["x"] >= news["x"] + news["width"]  # to the right of the news
+    assert documents["y"] < news["y"] + news["height"]  # from the news's top, not below it
+    assert documents["y"] < page.viewport_size["height"] / 3  # and in the first screen
+    assert page.get_by_role("heading", name="Văn bản mới").is_visible()
+
+
+def test_on_a_phone_the_newest_documents_come_after_the_news(browser, site_url):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="vi-VN")
+    phone = context.new_page()
+    try:
+        phone.goto(site_url + "/")
+        news, documents = box(phone, ".app-news-list--front"), box(phone, ".app-latest-documents")
+        polls = box(phone, ".app-polls")
+    finally:
+        context.close()
+    assert documents["y"] >= news["y"] + news["height"]  # under the news
+    assert documents["y"] + documents["height"] <= polls["y"]  # before the polls
+    assert documents["x"] >= 0 and documents["x"] + documents["width"] <= 375

@@ -110,5 +110,9 @@ def test_with_the_content_cache_only_new_and_changed_files_are_read_ahead(fixtur
     taken.clear()
     edited = fixture_site.write("tin-co-so/hai.md", ARTICLES["tin-co-so/hai.md"] + "\nĐoạn mới.\n")
     output = fixture_site.build(**cached)
-    assert taken == [str(edited)]
+    # The edited file, and the two whose reading warned (a script removed,
+    # text not in NFC): the cache never keeps those, so that every build
+    # says their warnings again.
+    warned = [str(fixture_site.content / name) for name in ("tin-co-so/ba.md", "tin-co-so/bon.md")]
+    assert sorted(taken) == sorted([str(edited), *warned])
     assert "Đoạn mới." in (output / "tin-co-so" / "tin-hai.html").read_text(encoding="utf-8")

@@ -10,7 +10,9 @@ the reader's verdicts depend on is as it was when the cache was made:
 - the settings (PORTAL_CATEGORIES, say), the reader's code as this process
   loaded it, and the installed libraries: the key;
 - every content file that existed then: a cached article may link to one
-  with {filename}, and that link is checked only when the article is read;
+  with {filename}, and that link is checked only when the article is read.
+  A build may instead forget, of the cache, every file whose text names a
+  file that is gone (`allow_gone`; forget_readings_naming_gone_files);
 - the files themselves: Pelican stamps a cache entry with the file's time
   after reading it, so a save in between leaves the old text under the new
   time. The preview tells us when a save overlapped a build (`trusted`).
@@ -22,11 +24,13 @@ crash, a failed write or a racing save leaves no stamp and the next build
 reads everything.
 """
 
+import fnmatch
 import functools
 import hashlib
 import json
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
 from pelican.generators import CachingGenerator
 
@@ -58,6 +62,33 @@ def cache_key(settings: dict) -> str:
     return hashlib.sha256("\n".join([shown, READER_SOURCE, _libraries()]).encode()).hexdigest()
 
 
+# A file's stamp: it changes whenever the file does, also when a program
+# puts back an older time (the change time cannot be set) or swaps the file.
+Stamp = tuple[int, int, int, int]
+
+
+def ignored_name(name: str, patterns) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+
+
+def content_stamps(settings) -> dict[str, Stamp]:
+    """Every file of content/ (PATH) that Pelican reads, with its stamp."""
+    ignores = settings["IGNORE_FILES"]
+    found = {}
+    for folder, subfolders, files in os.walk(settings["PATH"], followlinks=True):
+        subfolders[:] = [name for name in subfolders if not ignored_name(name, ignores)]
+        for name in files:
+            if ignored_name(name, ignores):
+                continue
+            path = os.path.abspath(os.path.join(folder, name))
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue  # gone meanwhile (vim's probe file): the next look sees it gone
+            found[path] = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+    return found
+
+
 def _pelican_cache_names() -> list[str]:
     """The files Pelican's content cache writes in CACHE_PATH: one per caching
     generator and one for its readers (pelican.generators.CachingGenerator)."""
@@ -76,12 +107,16 @@ class ContentCache:
         self.folder = Path(cache_path)
         self.stamp = self.folder / self.STAMP
 
-    def open_for_build(self, key: str, files: set[str], trusted: bool = True) -> bool:
+    def open_for_build(self, key: str, files: set[str], trusted: bool = True,
+                       allow_gone: bool = False) -> bool:
         """Whether the coming build may load the cache: made under `key`,
         from files all of which still exist (`files`: every content file
-        now), and `trusted`. When not, the cache is emptied first, so that
-        whatever Pelican saves was read by this build alone."""
-        usable = trusted and self._stamp_allows(key, files)
+        now) unless `allow_gone` (then `self.gone` names those that do not,
+        for forget_readings_naming_gone_files), and `trusted`. When not,
+        the cache is emptied first, so that whatever Pelican saves was read
+        by this build alone."""
+        self.gone = set()
+        usable = trusted and self._stamp_allows(key, files, allow_gone)
         self.stamp.unlink(missing_ok=True)
         if not usable:
             for name in _pelican_cache_names():
@@ -99,9 +134,36 @@ class ContentCache:
         except OSError:  # a full disk, say: no stamp, and the next build reads every file
             aside.unlink(missing_ok=True)
 
-    def _stamp_allows(self, key: str, files: set[str]) -> bool:
+    def _stamp_allows(self, key: str, files: set[str], allow_gone: bool) -> bool:
         try:
             stamp = json.loads(self.stamp.read_text(encoding="utf-8"))
-            return stamp["key"] == key and set(stamp["files"]) <= files
+            gone = set(stamp["files"]) - files
+            if stamp["key"] != key or (gone and not allow_gone):
+                return False
         except (OSError, ValueError, KeyError, TypeError):
             return False  # no stamp (a first build, a crash): read everything
+        self.gone = gone
+        return True
+
+
+def forget_readings_naming_gone_files(generator) -> None:
+    """Pelican's article_generator_init and page_generator_init signals: a
+    build that loaded the cache although files are gone (PORTAL_CONTENT_GONE)
+    reads again every file whose text names one of them, so that a link to
+    a deleted file fails as it does in a clean build. Names are compared
+    as written and as decoded from a link (%20...), ignoring case, as the
+    reader's link check finds a file whose name differs only in case."""
+    gone = generator.settings.get("PORTAL_CONTENT_GONE")
+    cache = getattr(getattr(generator, "readers", None), "_cache", None)
+    if not gone or not cache:
+        return
+    names = {os.path.basename(path).casefold() for path in gone}
+    for path in list(cache):
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue  # gone too: Pelican does not ask for it
+        written = text.casefold()
+        decoded = unquote(text).casefold() if "%" in text else written
+        if any(name in written or name in decoded for name in names):
+            del cache[path]

@@ -1,14 +1,15 @@
 """Deploy a checked build to the one target publishconf.py names.
 
 PUBLISH_TARGET is "dir:PATH" (a local folder, e.g. nginx's root),
-"rsync:USER@HOST:PATH" (over SSH) or "gh-pages:BRANCH" (ghp-import).
+"rsync:USER@HOST:PATH" (over SSH), "gh-pages:BRANCH" (ghp-import) or
+"s3:https://ENDPOINT/BUCKET[/FOLDER]" (object storage, object_storage.py).
 
 Each replaces what is at the target, so the target is checked before
 anything is built: a local folder by safe_folders (never the project, the
 home folder or one of the project's own folders) and, like an rsync
 folder, only if it is empty or an earlier publish made it (it holds the
 marker every build writes); a branch only if it is new or an earlier
-publish made it.
+publish made it; a bucket's folder, like a local one.
 """
 
 import os
@@ -20,6 +21,7 @@ from ..core.external_tools import ToolTimedOut, run_tool
 from ..core.problems import BuildFailed, Problem, display_path
 from ..core.settings import load_settings
 from .lock import build_lock
+from .object_storage import Bucket, check_bucket, publish_to_bucket
 from .safe_folders import (MARKER, Refused, check_replaceable, make_world_readable, mark_as_site,
                            new_work_folder, project_folders, real_folder, remove, remove_leftovers)
 from .site import build_site
@@ -44,9 +46,9 @@ class Target:
             target = settings.get("PUBLISH_TARGET", "")
             self.kind, _, self.where = target.partition(":")
             self.setting = f"{os.path.basename(settings_file)}: PUBLISH_TARGET"
-            if self.kind not in ("dir", "rsync", "gh-pages") or not self.where:
-                raise Refused(self.setting, f'"{target}" is not "dir:PATH", '
-                              '"rsync:USER@HOST:PATH" or "gh-pages:BRANCH"')
+            if self.kind not in ("dir", "rsync", "gh-pages", "s3") or not self.where:
+                raise Refused(self.setting, f'"{target}" is not "dir:PATH", "rsync:USER@HOST:PATH", '
+                              '"gh-pages:BRANCH" or "s3:https://ENDPOINT/BUCKET"')
             base = Path(os.path.abspath(settings_file)).parent
         self.local = self.kind == "dir" or (self.kind == "rsync" and _is_local(self.where))
         if self.local:
@@ -64,6 +66,8 @@ class Target:
             _check_rsync_folder(self.where, self.setting, self.timeout)
         elif self.kind == "gh-pages":
             _check_branch(self.where, self.setting, self.timeout)
+        elif self.kind == "s3":
+            check_bucket(Bucket.parse(self.where, self.setting), self.timeout)
 
     def real_folder(self) -> Path:
         """The local folder, resolved once, that may be replaced (else Refused)."""
@@ -100,6 +104,10 @@ def deploy(output, settings_file="publishconf.py", target_dir=None) -> str:
 def _deploy(output: Path, target: Target) -> str:
     if target.kind == "dir":
         to_directory(output, target)
+    elif target.kind == "s3":
+        print(publish_to_bucket(output, Bucket.parse(target.where, target.setting), target.settings,
+                                target.timeout))
+        return str(target)
     elif target.kind == "rsync":
         _run(["rsync", "-rlptz", "--delete", "--delay-updates", f"{output}/", target.where],
              target.timeout)  # --delay-updates: files go in place only at the end

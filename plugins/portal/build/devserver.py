@@ -1,8 +1,9 @@
 """The preview server: serves output/ on 127.0.0.1 and rebuilds on change.
 
-A rebuild goes through the same build as `invoke build`, except that a
+A rebuild goes through the same build as `invoke build` (incremental: only
+the pages whose inputs changed are rendered, build.site), except that a
 change to articles' bodies, titles or summaries only re-renders the pages
-that show them (preview.py) and refreshes the search index in the
+that show them in place (preview.py) and refreshes the search index in the
 background. When a rebuild fails, the problems are printed and the last
 good site stays on screen.
 
@@ -22,7 +23,6 @@ Files Pelican ignores (IGNORE_FILES: editors' swap and backup files) are
 not watched.
 """
 
-import fnmatch
 import hashlib
 import os
 import subprocess
@@ -38,7 +38,7 @@ from ..editor import preview_pages as editor_pages
 from ..editor import status as editor_status
 from ..search.index import build_search_index
 from . import preview
-from .content_cache import ContentCache, cache_key
+from .content_cache import ContentCache, Stamp, cache_key, content_stamps, ignored_name
 from .preview import edit_reach, header_of, pages_linking_to, rebuild_pages
 from .site import build_site
 
@@ -51,22 +51,13 @@ PREVIEW_SETTINGS = {
 }
 
 
-def _ignored(name: str, patterns) -> bool:
-    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
-
-
 def ignored_by_pelican(path, settings, root=None) -> bool:
     """Whether Pelican leaves `path` out: a file or a folder under `root`
     (PATH by default) with a name matching IGNORE_FILES, as Pelican matches
     them (pelican.generators.Generator.get_files)."""
     relative = Path(os.path.relpath(os.path.abspath(path), root or settings["PATH"]))
-    return any(_ignored(name, settings["IGNORE_FILES"])
+    return any(ignored_name(name, settings["IGNORE_FILES"])
                for name in relative.parts if name not in (os.curdir, os.pardir))
-
-
-# A file's stamp: it changes whenever the file does, also when a program
-# puts back an older time (the change time cannot be set) or swaps the file.
-Stamp = tuple[int, int, int, int]
 
 
 class Preview:
@@ -92,20 +83,7 @@ class Preview:
 
     def sources(self) -> dict[str, Stamp]:
         """Every file of content/ that Pelican reads, with its stamp."""
-        ignores = self.settings["IGNORE_FILES"]
-        found = {}
-        for folder, subfolders, files in os.walk(self.content, followlinks=True):
-            subfolders[:] = [name for name in subfolders if not _ignored(name, ignores)]
-            for name in files:
-                if _ignored(name, ignores):
-                    continue
-                path = os.path.abspath(os.path.join(folder, name))
-                try:
-                    stat = os.stat(path)
-                except OSError:
-                    continue  # gone meanwhile (vim's probe file): the next look sees it gone
-                found[path] = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
-        return found
+        return content_stamps(self.settings)
 
     def rebuild(self, everything=False) -> bool:
         """Bring output/ up to date with content/: re-render what the files

@@ -90,7 +90,8 @@ class Destination:
     line: int
 
 
-def resolved_redirects(site_dir: Path, settings, pages_of_sources: dict) -> list[Destination]:
+def resolved_redirects(site_dir: Path, settings, pages_of_sources: dict,
+                       addresses_of_files: dict | None = None) -> list[Destination]:
     """Each row of the table with the address of its page in this build.
     BuildFailed names each row that leads nowhere."""
     table = table_path(settings)
@@ -102,7 +103,7 @@ def resolved_redirects(site_dir: Path, settings, pages_of_sources: dict) -> list
     by_source = {str(Path(path).resolve()): save_as for path, (save_as, _url) in pages_of_sources.items()}
     found, problems = [], []
     for row in rows:
-        url = _new_url(row.new, content, by_source, Path(site_dir))
+        url = _new_url(row.new, content, by_source, Path(site_dir), addresses_of_files or {})
         if url is None:
             problems.append(Problem(f"{display_path(table)}:{row.line}",
                                     f'"{row.new}" is no page or file of the site; correct it or delete the row'))
@@ -113,9 +114,10 @@ def resolved_redirects(site_dir: Path, settings, pages_of_sources: dict) -> list
     return found
 
 
-def _new_url(new: str, content: Path, by_source: dict, site: Path):
+def _new_url(new: str, content: Path, by_source: dict, site: Path, addresses_of_files: dict):
     """The address `new` has in the built site; None when it has none;
-    False for a photo the photo pipeline published under other names."""
+    False for a file of content/ the build does not publish (a photo only
+    drafts show)."""
     if new.startswith("{filename}/"):
         save_as = by_source.get(str((content / new.removeprefix("{filename}/")).resolve()))
         return None if save_as is None else "/" + _page_address(save_as)
@@ -123,6 +125,12 @@ def _new_url(new: str, content: Path, by_source: dict, site: Path):
         relative = new.removeprefix("{static}/")
         if (site / relative).is_file():
             return "/" + relative
+        # A photo is published only as copies under other names (the
+        # original keeps its EXIF): its address is the one `{static}` links
+        # get, the largest JPEG copy (images.plugin.never_copy_originals).
+        published = addresses_of_files.get(str((content / relative).resolve()))
+        if published and (site / published).is_file():
+            return "/" + published
         return False if (content / relative).is_file() else None
     return new
 
@@ -330,22 +338,35 @@ def write_hosting_files(site_dir: Path, settings, destinations: list[Destination
 # {source file: (the page it becomes, its address)} of the last build in this
 # process: the redirects table names sources, hosts need addresses.
 pages_of_sources: dict[str, tuple[str, str]] = {}
+# {source file: its Pelican Static} of the photos and files of content/, from
+# the same build: their addresses (a photo's is its largest copy's) are read
+# only once the pages are written, since reading a Static's url beforehand
+# tells Pelican its place is referenced, and every {attach} link then fails.
+statics_of_files: dict[str, object] = {}
 
 
 def remember_pages_for_redirects(generators):
     """Pelican's all_generators_finalized signal."""
     pages_of_sources.clear()
+    statics_of_files.clear()
     for generator in generators:
         for name in ("articles", "translations", "pages"):
             for content in getattr(generator, name, []):
                 pages_of_sources[str(Path(content.source_path).resolve())] = (content.save_as, content.url)
+    # Pelican's own index of static files (photos the photo pipeline keeps
+    # out of output/ included), shared by every generator.
+    statics = generators[0].context.get("static_content", {}) if generators else {}
+    for static in statics.values():
+        if static is not None and getattr(static, "source_path", None):
+            statics_of_files[str(Path(static.source_path).resolve())] = static
 
 
 def finish_for_hosting(site_dir, settings) -> None:
     """The last touches of a build, after every page is final: the redirects
     table checked (every build), the hosts' files (publish builds), then the
     compressed copies of every text file, these included."""
-    destinations = resolved_redirects(Path(site_dir), settings, pages_of_sources)
+    addresses_of_files = {path: static.url for path, static in statics_of_files.items()}
+    destinations = resolved_redirects(Path(site_dir), settings, pages_of_sources, addresses_of_files)
     if settings.get("HOSTING_FILES"):
         write_hosting_files(Path(site_dir), settings, destinations)
     if settings.get("PRECOMPRESS"):

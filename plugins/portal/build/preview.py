@@ -12,7 +12,9 @@ edit reaches (`edit_reach`):
   and summary are shown only beside links to it (lists, neighbours,
   same-category lists);
 - anything else (date, tags, category, a new or deleted file...) moves
-  articles between pages: a full build.
+  articles between pages: a build of the whole site (build.site), which is
+  incremental too: it renders only the pages whose inputs changed
+  (render.page_inputs), links the others from output/, and swaps.
 
 Pelican then runs with a writer that writes only those pages, beside the
 site; the check runs on them, and each replaces its old version in one

@@ -5,6 +5,20 @@ the check-and-fill step runs over it; only when both found nothing wrong,
 and the staging folder holds a complete site, does it take output/'s place,
 in one atomic exchange where the system offers it. A build holds output/'s
 lock throughout (build.lock): a second build waits for the first.
+
+Every build is incremental, and its result is the same, byte for byte, as
+a clean build's (tests/test_incremental.py):
+
+- reading: files unchanged since the last build come from Pelican's content
+  cache, loaded only when it cannot change a verdict (content_cache.py);
+- rendering: a page whose inputs (render.page_inputs) are the last build's
+  is not rendered; the staging folder gets a hard link to that page's file
+  in output/ (render.selective_writer; rendered_pages.py remembers what each
+  build rendered). Nothing is ever written through such a link: every
+  writer puts a new file in place, so output/ stays as it was until the
+  swap, and after a failure;
+- checking: pages whose bytes passed before are not parsed again
+  (check.check_and_fill.CheckedPages).
 """
 
 import logging
@@ -14,9 +28,9 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.log import LimitFilter
 
-from ..check.check_and_fill import check_pages, checking_as_written
+from ..check.check_and_fill import check_pages, checking_as_written, checks_identity, html_pages
 from ..core import problems as problem_log
-from ..core.problems import BuildFailed, Problem, ProblemCollector, display_path
+from ..core.problems import BuildFailed, Problem, ProblemCollector, crash_problem, display_path
 from ..core.settings import load_settings
 from ..polls.blocks import build_time, poll_blocks
 from ..polls.data import PollDataError
@@ -24,6 +38,8 @@ from ..read.read_ahead import reading_ahead
 from ..render.assets import theme_assets
 from ..search.index import build_search_index
 from ..visit_stats.counter import check_visit_stats_settings
+from . import rendered_pages
+from .content_cache import ContentCache, cache_key, content_stamps
 from .hosting import finish_for_hosting
 from .lock import build_lock
 from .safe_folders import (MARKER, Refused, check_replaceable, make_world_readable, mark_as_site,
@@ -54,7 +70,7 @@ def run_pelican(settings: dict) -> list[Problem]:
         with reading_ahead():
             Pelican(settings).run()
     except Exception as error:  # a crash is one more problem, never a traceback
-        collector.problems.append(Problem("pelican", " ".join(str(error).split())))
+        collector.problems.append(crash_problem(error))
     finally:
         problem_log.active_collector = None
         pelican_logger.handlers, pelican_logger.propagate, level = saved
@@ -73,6 +89,8 @@ def slot_blocks(settings, now=None) -> tuple[dict[str, str], list[Problem]]:
         return poll_blocks(settings, now or build_time(settings)), problems
     except PollDataError as error:
         return {}, problems + error.problems
+    except Exception as error:  # a poll template that fails: one line naming it, never a traceback
+        return {}, problems + [crash_problem(error)]
 
 
 def check_and_fill(output_dir, settings, shown_as="output", now=None, only=None,
@@ -99,12 +117,20 @@ def remember_file_written(path, context=None) -> None:
             written.append(str(path))
 
 
+# How a build reads when its caller does not manage the content cache (the
+# preview server does: devserver.py): with Pelican's cache, see content_cache.py.
+CACHED_READING = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+
+
 def build_site(settings_file: str = "pelicanconf.py", **overrides) -> Path:
     """Build into a staging folder of its own, check and fill, then replace
     OUTPUT_PATH (where it really is, if it is a link), holding its lock.
 
     Raises BuildFailed, listing every problem, and leaves OUTPUT_PATH as it was.
     """
+    own_cache = "LOAD_CONTENT_CACHE" not in overrides
+    if own_cache:
+        overrides = {**CACHED_READING, **overrides}
     settings = load_settings(settings_file, **overrides)
     output = Path(settings["OUTPUT_PATH"])
     where = f"{os.path.basename(settings_file)}: OUTPUT_PATH"
@@ -116,27 +142,61 @@ def build_site(settings_file: str = "pelicanconf.py", **overrides) -> Path:
         with build_lock(site_folder):
             check_replaceable(site_folder, where, project, own, old_build_ok=True)  # as it is now
             remove_leftovers(site_folder)
-            _build_and_swap(site_folder, settings, output.name)
+            if own_cache:
+                _build_reading_cached(site_folder, settings, output.name)
+            else:
+                _build_and_swap(site_folder, settings, output.name)
     except OSError as error:  # disk full, no right to write there...: one line, output/ as it was
         raise BuildFailed([Problem(display_path(output), " ".join(str(error).split()))],
                           "build") from None
     return output
 
 
+def _build_reading_cached(site_folder: Path, settings: dict, shown_as: str) -> None:
+    """The build with Pelican's content cache, loaded when it cannot change a
+    verdict; kept for the next build only when this one succeeded and no
+    file changed while it read (a failed build may have cached a file whose
+    warning would not be repeated)."""
+    cache = ContentCache(settings["CACHE_PATH"])
+    key = cache_key(settings)
+    files = content_stamps(settings)
+    load = cache.open_for_build(key, set(files), allow_gone=True)
+    settings = {**settings, "LOAD_CONTENT_CACHE": load, "PORTAL_CONTENT_GONE": sorted(cache.gone)}
+    _build_and_swap(site_folder, settings, shown_as)
+    if content_stamps(settings) == files:
+        cache.close_after_build(key, set(files))
+
+
 def _build_and_swap(site_folder: Path, settings: dict, shown_as: str) -> None:
     staging = new_work_folder(site_folder, "staging")
     _written_into[str(staging)] = written = []
+    # What the writer renders and keeps, for the next build.
+    rendered = {"unchanged": set()}
+    settings = {**settings, "PORTAL_LAST_PAGES": rendered_pages.last_build(settings, site_folder),
+                "PORTAL_RENDERED_PAGES": rendered}
     try:
         _build_into(staging, settings, shown_as, written)
+        record = rendered_pages.remember(settings, staging, site_folder, rendered)
+        rendered_pages.forget(settings)  # until the swap is done: never a record of another site
         replace_directory(staging, site_folder)
+        rendered_pages.save(settings, record)
+        last_build_stats.update({name: len(rendered.get(name, []))
+                                 for name in ("rendered", "kept", "same_bytes")})
     finally:
         del _written_into[str(staging)]
         remove(staging)  # after a swap, the old site; after a failure, the new one
 
 
+# How many pages the last build in this process rendered and kept (bench, tests).
+last_build_stats: dict[str, int] = {}
+
+
 def _build_into(staging: Path, settings: dict, shown_as: str, written: list[str]) -> None:
     """The whole build, into `staging`: BuildFailed unless it is a complete,
     checked site, ready to take output/'s place."""
+    # The site this build replaces: its search index slices are reused where
+    # their pages did not change (search.index).
+    previous_site = settings["OUTPUT_PATH"]
     settings = {**settings, "OUTPUT_PATH": str(staging)}
     blocks, slot_problems = slot_blocks(settings)
     settings["PORTAL_POLL_BLOCKS"] = blocks  # rendered by Pelican, verified by the check
@@ -147,10 +207,10 @@ def _build_into(staging: Path, settings: dict, shown_as: str, written: list[str]
         if slot_problems:
             raise BuildFailed(slot_problems, "check")
         found = check_and_fill(staging, settings, shown_as=shown_as, checked=checked,
-                               blocks=blocks)
+                               blocks=blocks, only=_pages_to_check(staging, settings))
     if found:
         raise BuildFailed(found, "check")
-    found = build_search_index(staging)
+    found = build_search_index(staging, previous=previous_site)
     if found:
         raise BuildFailed(found, "search index")
     finish_for_hosting(staging, settings)
@@ -161,8 +221,21 @@ def _build_into(staging: Path, settings: dict, shown_as: str, written: list[str]
         raise BuildFailed(found, "swap")
 
 
+def _pages_to_check(staging: Path, settings) -> list[Path] | None:
+    """The pages of `staging` to check and fill: all (None), except the
+    pages an incremental build kept because nothing they are made of changed,
+    while the slots' blocks and the checks are the last build's too (which
+    checked and filled those very files)."""
+    record = settings.get("PORTAL_RENDERED_PAGES") or {}
+    unchanged = record.get("unchanged")
+    last = settings.get("PORTAL_LAST_PAGES") or {}
+    if not unchanged or not record.get("same_blocks") or last.get("checks") != checks_identity():
+        return None
+    return [path for path in html_pages(staging) if str(path) not in unchanged]
+
+
 # What every build makes, beside the pages Pelican reports writing.
-ALWAYS_BUILT = ("index.html", "404.html", "pagefind/pagefind.js", MARKER)
+ALWAYS_BUILT = ("index.html", "404.html", "pagefind/slices.json", MARKER)
 
 
 def missing_from_site(site: Path, settings, written: list[str], shown_as="output") -> list[Problem]:

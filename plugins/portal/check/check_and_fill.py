@@ -158,11 +158,16 @@ class ChecksAsWritten:
         self.waiting: list[str] = []  # pages written, not yet handed out
         self.handed_out: list[tuple[list[str], Future]] = []
         self.workers_help = workers_can_help()
+        # The pages an incremental build kept as they were (render.selective_writer):
+        # not handed out; check_pages reads them, or leaves them when the last
+        # build checked those very files with the same checks (build.site).
+        record = settings.get("PORTAL_RENDERED_PAGES")
+        self.unchanged = record.setdefault("unchanged", set()) if record is not None else set()
 
     def page_written(self, path) -> None:
         # Only the path travels: the worker reads the page itself, so
         # Pelican's process spends almost nothing here.
-        if not self.workers_help or not str(path).endswith(".html"):
+        if not self.workers_help or not str(path).endswith(".html") or str(path) in self.unchanged:
             return
         self.waiting.append(str(path))
         if self.pool is None and len(self.waiting) < PARALLEL_FROM:

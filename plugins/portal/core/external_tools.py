@@ -13,7 +13,7 @@ class ToolTimedOut(Exception):
 
 
 def run_tool(command: list[str], timeout: float, *, name: str | None = None,
-             capture: bool = True) -> subprocess.CompletedProcess:
+             capture: bool = True, environment: dict | None = None) -> subprocess.CompletedProcess:
     """Run `command`, waiting at most `timeout` seconds (then ToolTimedOut,
     which says `name`: "pagefind" reads better than python3.11 -m pagefind).
 
@@ -21,12 +21,15 @@ def run_tool(command: list[str], timeout: float, *, name: str | None = None,
     own, so that whatever it started is stopped with it. Without, it shares
     the terminal: rsync and git may ask for an SSH passphrase there; then
     only the program itself is stopped (its ssh ends with it).
+    `environment`, when given, replaces the process's (rclone reads its
+    keys from there, never from a file or the command line).
     """
     process = subprocess.Popen(
         command, text=True,
         stdout=subprocess.PIPE if capture else None,
         stderr=subprocess.PIPE if capture else None,
         start_new_session=capture,
+        env=environment,
     )
     try:
         stdout, stderr = process.communicate(timeout=timeout)

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 import sys
 from dataclasses import dataclass
 
@@ -131,7 +132,7 @@ class ProblemCollector(logging.Handler):
             # exception unless DEBUG is set: it is still the one being handled.
             error = sys.exc_info()[1]
             if error is not None:
-                self.problems.append(Problem(display_path(path), _one_line(error)))
+                self.problems.append(crash_problem(error, display_path(path)))
                 return
         if record.msg in LINK_WARNINGS:
             content = _caller_self(_is_article_or_page)
@@ -180,6 +181,65 @@ def _in_generator_folder(path: str) -> str:
 
 def _one_line(text) -> str:
     return " ".join(str(text).split())
+
+
+# Pelican's PelicanTemplateNotFound: a page template the theme lacks. It names the
+# folders searched, as a list: the theme's templates folder is the last.
+_MISSING_PAGE_TEMPLATE = re.compile(
+    r"\[templates\] unable to load (?P<name>\S+)\[(?P<extension>\.\w+).*'(?P<folder>[^']+)'\]$")
+FIX_TEMPLATE = "correct the template at that line (a file of the site's theme, not an article)"
+
+
+def crash_problem(error: BaseException, source: str | None = None) -> Problem:
+    """The problem for an exception that stopped Pelican, or its reading of
+    the file `source`: when it came from a template of the theme, named by
+    the template's file and line, which Jinja's message leaves out;
+    otherwise the error's message, named by `source` (or "pelican")."""
+    # Imported here: tools that only format problems need not load Jinja.
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+
+    message = _one_line(error).rstrip(".")
+    on_source = f"; it failed while reading {source}" if source else ""
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        return Problem(f"{display_path(error.filename)}:{error.lineno}",
+                       f"{message}; {FIX_TEMPLATE}{on_source}")
+    missing_page_template = _MISSING_PAGE_TEMPLATE.match(message)
+    if missing_page_template:
+        template = os.path.join(missing_page_template["folder"],
+                                missing_page_template["name"] + missing_page_template["extension"])
+        return Problem(display_path(template), "is missing from the theme, and Pelican needs it "
+                       "to write pages; restore the file from the repository")
+    template_line, raised_in = _template_frames(error)
+    if template_line is None:
+        return Problem(source or "pelican", _one_line(error))
+    if isinstance(error, TemplateNotFound):
+        message = f'includes "{error.name}", which is not in the theme'
+    elif not isinstance(error, TemplateError):
+        # Python's own messages need their kind: a KeyError's is only the key.
+        message = f"{type(error).__name__}: {message}"
+    if raised_in:
+        message += f" (raised in {raised_in}, which the template calls)"
+    return Problem(template_line, f"{message}; {FIX_TEMPLATE}{on_source}")
+
+
+def _template_frames(error: BaseException) -> tuple[str | None, str | None]:
+    """"path:line" of the innermost template in the error's traceback (or
+    None), and of the Python code it called that raised the error, unless
+    that is Jinja's own. Jinja rewrites the frames of template code to point
+    at the template's file and line, in fake frames that hold the exception."""
+    import jinja2
+
+    template_line = raised_in = None
+    jinja_folder = os.path.dirname(jinja2.__file__)
+    traceback = error.__traceback__
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if "__jinja_exception__" in traceback.tb_frame.f_globals:
+            template_line, raised_in = f"{display_path(code.co_filename)}:{traceback.tb_lineno}", None
+        elif template_line and not code.co_filename.startswith(jinja_folder + os.sep):
+            raised_in = f"{display_path(code.co_filename)}:{traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return template_line, raised_in
 
 
 # The collector of the build under way; None outside a build (e.g. when a

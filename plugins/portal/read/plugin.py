@@ -15,9 +15,27 @@ from .content_files import static_file_problem, unpublished_file_problem
 from .header import address_of
 from .links import check_internal_links
 from .read_ahead import read_articles_ahead, read_pages_ahead, stop_reading_ahead
-from .reader import PortalMarkdownReader
+from .reader import PortalMarkdownReader, read_with_warnings
 
 logger = logging.getLogger("portal")
+
+
+def start_counting_warnings(pelican):
+    read_with_warnings.clear()
+
+
+def uncache_files_with_warnings(generator):
+    """Pelican's article_ and page_generator_finalized signals, which come
+    just after Pelican saved its content cache: a file whose reading warned
+    (text not in NFC, say) is taken out of it, so that the next build reads
+    it again and says the warning again, as a clean build would."""
+    readers = getattr(generator, "readers", None)
+    cache = getattr(readers, "_cache", None)
+    if not cache or not read_with_warnings:
+        return
+    forgotten = [cache.pop(path) for path in list(read_with_warnings) if path in cache]
+    if forgotten:
+        readers.save_cache()
 
 
 def use_portal_reader(readers):
@@ -167,6 +185,7 @@ def register():
     # build (core.problems names its file), so each one is let through.
     logging.getLogger("pelican.contents").disable_filter()
     signals.initialized.connect(forget_unpublished)
+    signals.initialized.connect(start_counting_warnings)
     signals.readers_init.connect(use_portal_reader)
     signals.article_generator_init.connect(read_articles_ahead)
     signals.page_generator_init.connect(read_pages_ahead)
@@ -174,6 +193,8 @@ def register():
     signals.article_generator_pretaxonomy.connect(reject_duplicate_slugs)
     signals.article_generator_pretaxonomy.connect(warn_of_folder_unlike_category)
     signals.article_generator_finalized.connect(keep_hidden_private)
+    signals.article_generator_finalized.connect(uncache_files_with_warnings)
+    signals.page_generator_finalized.connect(uncache_files_with_warnings)
     signals.page_generator_finalized.connect(reject_duplicate_page_slugs)
     signals.page_generator_finalized.connect(prepare_pages)
     signals.static_generator_finalized.connect(refuse_unsafe_static_files)

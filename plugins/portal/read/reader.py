@@ -22,6 +22,20 @@ from .source_text import read_source_text
 
 logger = logging.getLogger("portal")
 
+# The files whose reading logged a warning in this build. Pelican's content
+# cache must not keep them: read from the cache, a file is not read again,
+# and its warning would be said once and never again (read.plugin).
+read_with_warnings: set[str] = set()
+
+
+class _WarningSeen(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
 
 class PortalMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader, behind our checks of the source file."""
@@ -31,11 +45,17 @@ class PortalMarkdownReader(MarkdownReader):
         self.converter = MarkdownConverter(self.settings["MARKDOWN"], self.settings["FORMATTED_FIELDS"])
 
     def read(self, source_path):
+        warning = _WarningSeen()
+        logger.addHandler(warning)
         try:
             return self._read_checked(source_path)
         except ContentError as error:
             report_problem(error, source_path)
             raise
+        finally:
+            logger.removeHandler(warning)
+            if warning.seen:
+                read_with_warnings.add(source_path)
 
     def _read_checked(self, source_path):
         shown = display_path(source_path)

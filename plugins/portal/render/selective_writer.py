@@ -1,11 +1,166 @@
-"""A writer that renders only some pages, beside the site: the preview
-server's fast rebuilds (build.preview) ask for it with PORTAL_WRITE_ONLY
-(the pages wanted) and PORTAL_WRITE_INTO (where to write them)."""
+"""Writers that render only some pages.
 
+- IncrementalWriter, for every build (build.site asks for it with
+  PORTAL_RENDERED_PAGES): a page whose inputs (render.page_inputs) are those
+  of the last build's page, or whose new bytes are that page's, is not
+  written: the last build's file is linked into the new site instead.
+- SelectiveWriter, for the preview server's fast rebuilds (build.preview):
+  only the pages named in PORTAL_WRITE_ONLY, into PORTAL_WRITE_INTO.
+
+The last build's site is never written through: a page is linked into the
+new site only where nothing is, every other write replaces what is there
+with a new file (Pelican's writer would open a linked page and truncate it,
+changing the live site). The other writers after Pelican (check-and-fill's
+slots, render.slots) also replace files rather than rewrite them.
+"""
+
+import hashlib
+import io
 import os
+import shutil
 
 from pelican.paginator import Paginator
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
+
+from .page_inputs import PageInputs, code_digest, theme_digest
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def blocks_digest(blocks) -> str:
+    """The poll blocks a page was rendered with (filled in again after)."""
+    return text_digest(repr(sorted((blocks or {}).items())))
+
+
+class LastBuild:
+    """The pages of the last good build, as build.site remembered them:
+    {page: [inputs digest, rendered digest, inode, size, mtime_ns]} in
+    `folder`. A page is used only while its file is the very file that
+    build left (same inode, size and time): `invoke polls`, `make check`
+    or the preview's fast path replace files, and then it is rendered anew."""
+
+    def __init__(self, remembered: dict | None):
+        remembered = remembered or {}
+        self.folder = remembered.get("folder")
+        self.pages = remembered.get("pages", {}) if self.folder else {}
+        self.blocks = remembered.get("blocks")
+
+    def entry(self, page: str):
+        return self.pages.get(page)
+
+    def file_if_unchanged(self, page: str) -> str | None:
+        entry = self.pages.get(page)
+        if not entry:
+            return None
+        path = os.path.join(self.folder, page)
+        try:
+            stat = os.lstat(path)
+        except OSError:
+            return None
+        if [stat.st_ino, stat.st_size, stat.st_mtime_ns] != list(entry[2:5]):
+            return None
+        return path
+
+
+class _RendersIfChanged:
+    """The template Pelican renders a page with, asking the writer first."""
+
+    def __init__(self, template, writer: "IncrementalWriter"):
+        self.template = template
+        self.writer = writer
+        self.name = template.name
+
+    def render(self, localcontext) -> str:
+        return self.writer.render_or_keep(self.template, localcontext)
+
+
+class IncrementalWriter(Writer):
+    """Pelican's writer, rendering and writing only the pages that change.
+
+    Records in PORTAL_RENDERED_PAGES["pages"] {page: [inputs, rendered
+    digest]} for the next build, and which pages it rendered and kept."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.last = LastBuild(settings.get("PORTAL_LAST_PAGES"))
+        self.same_blocks = self.last.blocks == blocks_digest(settings.get("PORTAL_POLL_BLOCKS"))
+        self.record = settings["PORTAL_RENDERED_PAGES"]
+        # rendered: pages written anew; kept: the last build's files, with
+        # same_bytes: those rendered again to the very same bytes.
+        self.record.update(pages={}, rendered=[], kept=[], same_bytes=[],
+                           blocks=blocks_digest(settings.get("PORTAL_POLL_BLOCKS")),
+                           same_blocks=self.same_blocks)
+        # The files kept because nothing they are made of changed: the last
+        # build checked them, so while the checks are the same, the check
+        # need not read them again (build.site, check.check_and_fill).
+        self.record.setdefault("unchanged", set())
+        self.inputs = PageInputs(theme_digest(settings) + code_digest())
+        self.context: dict = {}
+        self.keeping: dict[str, str] = {}  # {path in the new site: the last build's file}
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        self.context = context
+        return super().write_file(name, _RendersIfChanged(template, self), context, *args, **kwargs)
+
+    def render_or_keep(self, template, localcontext) -> str:
+        page = os.path.normpath(localcontext["output_file"])
+        path = sanitised_join(self.output_path, localcontext["output_file"])
+        inputs = self.inputs.page_digest(template.name, self.context, localcontext)
+        entry = self.last.entry(page)
+        if entry and entry[0] == inputs:
+            kept = self.last.file_if_unchanged(page)
+            if kept:
+                self.record["unchanged"].add(path)
+                return self._keep(page, path, kept, inputs, entry[1])
+        text = template.render(localcontext)
+        rendered = text_digest(text)
+        if entry and entry[1] == rendered and self.same_blocks:
+            kept = self.last.file_if_unchanged(page)
+            if kept:  # new inputs, the same bytes (a link whose target moved, say)
+                self.record["same_bytes"].append(page)
+                return self._keep(page, path, kept, inputs, rendered)
+        self.record["pages"][page] = [inputs, rendered]
+        self.record["rendered"].append(page)
+        return text
+
+    def _keep(self, page, path, kept, inputs, rendered) -> str:
+        self.keeping[path] = kept
+        self.record["pages"][page] = [inputs, rendered]
+        self.record["kept"].append(page)
+        return ""  # written to nowhere: _open_w links the kept file instead
+
+    def _open_w(self, filename, encoding, override=False):
+        kept = self.keeping.pop(filename, None)
+        first = not (override or filename in self._written_files or filename in self._overridden_files)
+        if kept is not None and first:
+            # What Pelican's _open_w records of a first write, without making
+            # a file that the kept one would replace.
+            self._written_files.add(filename)
+            _link(kept, filename)
+            # Its compressed copies too, where a publish build made them, when
+            # the page keeps every byte (the same poll blocks will be filled
+            # in): the compression step (build.hosting) keeps a copy already there.
+            for suffix in COMPRESSED if self.same_blocks else ():
+                if os.path.isfile(kept + suffix):
+                    _link(kept + suffix, filename + suffix)
+            return io.StringIO()  # Pelican writes the empty rendering into it
+        if os.path.lexists(filename) and filename not in self._overridden_files:
+            os.unlink(filename)  # a new file, never a write through a link to the last site
+        return super()._open_w(filename, encoding, override)
+
+
+# The compressed copies of a page that hosts serve (PRECOMPRESS).
+COMPRESSED = (".gz", ".br")
+
+
+def _link(existing: str, new: str) -> None:
+    try:
+        os.link(existing, new)
+    except OSError:  # a file system without hard links: a copy, as new
+        shutil.copyfile(existing, new)
 
 
 class _RendersOnly:
@@ -58,7 +213,9 @@ class SelectiveWriter(Writer):
 
 
 def selective_writer(pelican):
-    """Pelican's get_writer signal: our writer only when a preview asks for it."""
+    """Pelican's get_writer signal: the preview's fast path, or a build's."""
     if pelican.settings.get("PORTAL_WRITE_ONLY") is not None:
         return SelectiveWriter
+    if pelican.settings.get("PORTAL_RENDERED_PAGES") is not None:
+        return IncrementalWriter
     return None

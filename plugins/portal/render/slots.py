@@ -8,6 +8,7 @@ so filling again over filled output finds the same place, and a fill is a
 targeted edit: the rest of the page keeps every byte.
 """
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,9 +49,19 @@ def fill_slots(html: str, blocks: dict[str, str]) -> str:
 
 def fill_page(path: Path, html: str, blocks: dict[str, str]) -> bool:
     """Fill `path` (whose text is `html`); written only when its bytes change,
-    so filling again changes nothing. Whether it was written."""
+    so filling again changes nothing. Whether it was written.
+
+    Written aside and renamed over it, never rewritten in place: the page
+    may be a link to the last build's file (render.selective_writer), and a
+    reader of a live site sees the old page or the new, never half of one."""
     filled = fill_slots(html, blocks)
     if filled == html:
         return False
-    path.write_text(filled, encoding="utf-8")
+    aside = path.with_name(f".{path.name}.{os.getpid()}.filling")
+    try:
+        aside.write_text(filled, encoding="utf-8")
+        os.chmod(aside, os.stat(path).st_mode & 0o7777)
+        os.replace(aside, path)
+    finally:
+        aside.unlink(missing_ok=True)
     return True
