@@ -222,7 +222,7 @@ def test_every_problem_of_a_file_is_listed_in_one_build_in_line_order(built):
     lines = "\n".join(f"Đoạn {number}." for number in range(4))
     built.write("tin-co-so/bad.md", "Title: Tin nhiều lỗi\nDate: 2024-02-31\nAuthor: Lê Văn A\n"
                 "Category: Tin co so\nTags: Thử nghiệm\nStatus: nhap\n\n" + lines + "\n\n"
-                "![](anh.jpg)\n\nXem [tin]({filename}khong-co.md).\n")
+                "![](anh.jpg)\n\nXem [tin]({filename}khong-co.md).\n\nTheo [kế hoạch]({van-ban}99).\n")
     assert failure_lines(built) == [
         'content/tin-co-so/bad.md:2: Date "2024-02-31" is not a real date; write it as 2020-09-14 or '
         "2020-09-14 08:30",
@@ -233,6 +233,9 @@ def test_every_problem_of_a_file_is_listed_in_one_build_in_line_order(built):
         "![Mô tả ảnh](đường-dẫn-ảnh)",
         'content/tin-co-so/bad.md:15: link to "khong-co.md" points to no file in content/; check the '
         "name and folder of the article, page or image",
+        # The documents feature's check, although the file never becomes an article.
+        'content/tin-co-so/bad.md:17: link {van-ban}99: no document has the number "99"; check the '
+        "number, or add that document to content/van-ban/ first",
     ]
 
 

@@ -8,6 +8,7 @@ signals keep weak references).
 - get_generators: DocumentsGenerator writes the documents' pages (pages.py).
 """
 
+import functools
 import logging
 import os
 
@@ -17,6 +18,7 @@ from pelican.contents import Article, Page
 from ..core.build_time import BuildTimeError, build_time
 from ..core.problems import ContentError, display_path, report_problem
 from ..core.vietnamese import site_timezone
+from ..read.reader import BODY_CHECKS
 from .citations import MARKER, citation_line, resolve_citations
 from .library import Library, load_library
 from .pages import LIBRARY_SETTING, DocumentsGenerator
@@ -38,6 +40,17 @@ def start_library(pelican) -> None:
         report_problem(error, error.problem.where)
     _cite_in_documents(library, settings)
     settings[LIBRARY_SETTING] = library
+    settings[BODY_CHECKS] = [*settings.get(BODY_CHECKS, ()), functools.partial(check_citations, library)]
+
+
+def check_citations(library: Library, html: str, text: str, shown: str) -> list[ContentError]:
+    """One of the reader's BODY_CHECKS: the {van-ban} links of a file that
+    fails to be read for other reasons (cite_documents checks the others')."""
+    if MARKER not in html:
+        return []
+    _html, _cited, unresolved = resolve_citations(html, library, "")
+    return [ContentError(shown, f"link {MARKER}{link.written}: {link.why}", citation_line(text, link.written))
+            for link in unresolved]
 
 
 def _cite_in_documents(library: Library, settings) -> None:

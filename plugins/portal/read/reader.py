@@ -22,6 +22,11 @@ from .source_text import read_source_text
 
 logger = logging.getLogger("portal")
 
+# The setting where a feature lists its checks of an article's text, made
+# for a file whose other problems keep it from becoming an article:
+# check(html, source text, shown path) -> [ContentError].
+BODY_CHECKS = "PORTAL_BODY_CHECKS"
+
 # The files whose reading logged a warning in this build. Pelican's content
 # cache must not keep them: read from the cache, a file is not read again,
 # and its warning would be said once and never again (read.plugin).
@@ -87,6 +92,11 @@ class PortalMarkdownReader(MarkdownReader):
         linked = content + "".join(prepared.formatted.values())
         problems += linked_file_problems(linked, text, source_path, shown, self.settings["PATH"])
         if problems:
+            # The file will not become an article, so the features' own
+            # checks of its text (a {van-ban} citation, say) would not run:
+            # they are asked here, so that one build lists every problem.
+            for check in self.settings.get(BODY_CHECKS, ()):
+                problems += check(linked, text, shown)
             raise ContentError.together(problems)
         self._md = FieldsConvertedAlready(prepared.formatted)
         metadata = self._parse_metadata(prepared.meta)
