@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from browser_fixtures import free_port
-from conftest import copy_project, run_task
+from conftest import build_into, copy_project, run_task
 from old_portals import MOJO_HOST, mojo_site, write_nukeviet_backup, write_warc
 from portal.build.hosting import PLACEHOLDER_SITEURL
 from portal.build.web_servers import serving
@@ -224,3 +224,39 @@ def test_a_redirect_to_a_page_that_does_not_exist_fails_the_build(fixture_site):
     problems = [str(p) for p in failure.value.problems]
     assert len(problems) == 1 and problems[0].endswith(
         'redirects.csv:3: "{filename}/tin-co-so/b.md" is no page or file of the site; correct it or delete the row')
+
+
+def test_a_redirect_finds_its_page_however_the_table_names_the_source(fixture_site, tmp_path):
+    """The table names a source as written (the usual row, found without a
+    look-up on disk) or through `..`, and Pelican reads content/ as it is or
+    through a link: each row leads to the article's page."""
+    fixture_site.write("tin-co-so/a.md", "Title: A\nDate: 2024-05-01\nAuthor: B\nCategory: Tin cơ sở\n"
+                                         "Slug: bai-a\n\nx\n")
+    fixture_site.write("redirects.csv", "old,new\n/news/a-1.html,{filename}/tin-co-so/a.md\n"
+                                        "/news/a-2.html,{filename}/xay-dung-dang/../tin-co-so/a.md\n")
+    (fixture_site.content / "xay-dung-dang").mkdir()
+    linked = tmp_path / "noi-dung"  # sources are then named through the link
+    linked.symlink_to(fixture_site.content, target_is_directory=True)
+    for content in (fixture_site.content, linked):
+        output = build_into(fixture_site.root, PATH=str(content), HOSTING_FILES=True)
+        rows = [line.split() for line in (output / "_redirects").read_text(encoding="utf-8").splitlines()[1:]]
+        assert rows == [["/news/a-1.html", "/tin-co-so/bai-a.html", "301"],
+                        ["/news/a-2.html", "/tin-co-so/bai-a.html", "301"]]
+
+
+def test_a_redirect_through_a_link_and_dotdot_names_the_file_the_system_finds(fixture_site, tmp_path):
+    """`lien-ket/..` is the folder the link leads into's parent, not content/:
+    the row names no page there, and the build says so."""
+    fixture_site.write("tin-co-so/a.md", "Title: A\nDate: 2024-05-01\nAuthor: B\nCategory: Tin cơ sở\n\nx\n")
+    elsewhere = tmp_path / "noi-khac" / "con"
+    elsewhere.mkdir(parents=True)
+    (fixture_site.content / "lien-ket").symlink_to(elsewhere, target_is_directory=True)
+    fixture_site.write("redirects.csv", "old,new\n/news/a-1.html,{filename}/lien-ket/../tin-co-so/a.md\n")
+    from portal.core.problems import BuildFailed
+
+    with pytest.raises(BuildFailed) as failure:
+        fixture_site.build()
+    problems = [str(p) for p in failure.value.problems]
+    assert len(problems) == 1 and problems[0].endswith(
+        'redirects.csv:2: "{filename}/lien-ket/../tin-co-so/a.md" is no page or file of the site; '
+        "correct it or delete the row")

@@ -6,6 +6,7 @@ and keeps the others), and compared, every file's name and bytes, with a
 clean build of the same content in another folder with an empty cache.
 """
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 import photo_files
 from conftest import ROOT, article
+from portal.build import rendered_pages
 from portal.build import site as site_module
 from portal.build.site import build_site
 from portal.core.problems import BuildFailed
@@ -306,3 +308,37 @@ def test_builds_in_one_process_do_not_keep_the_articles_of_the_builds_before(tmp
         signals.content_object_init.disconnect(remember)
     gc.collect()
     assert [ref() for ref in first if ref() is not None] == []
+
+
+
+def change_document(project):
+    # Shown on its own page, in the documents' lists, on the home page
+    # (newest documents) and on the page of the article citing it.
+    replace_in(project.content / "van-ban" / "ke-hoach-01-2020.md",
+               "Summary: Tổ chức học tập", "Summary: Tổ chức học tập, sửa lại,")
+
+
+def inputs_of_pages(project) -> dict[str, str]:
+    """{page: its inputs' digest} of the last incremental build (build.rendered_pages)."""
+    record = json.loads((project.root / "incremental-cache" / rendered_pages.FILE).read_text(encoding="utf-8"))
+    return {page: entry[0] for page, entry in record["pages"].items()}
+
+
+def test_the_documents_pages_are_made_of_their_documents_and_a_document_edit_builds_as_a_clean_build(tmp_path):
+    """A documents' page shows its own documents (and, through them, the
+    articles citing them): an edit of an article citing none leaves its
+    inputs as they were (page_inputs.TEMPLATE_READS), an edit of a document
+    changes what it must, as a clean build shows."""
+    project = Project(tmp_path)
+    project.build("incremental")
+    before = inputs_of_pages(project)
+    documents_pages = sorted(page for page in before if page.startswith("van-ban/"))
+    assert len(documents_pages) >= 2  # the plan's page and the documents' list
+    replace_in(project.content / "tin-co-so" / "bai-4.md", "Tin số 4 của", "Tin số bốn của")  # cites none
+    project.build("incremental")
+    after = inputs_of_pages(project)
+    assert [after[page] for page in documents_pages] == [before[page] for page in documents_pages]
+    change_document(project)
+    incremental = project.build("incremental")
+    assert site_module.last_build_stats["kept"] > 0
+    assert_same_site(incremental, project.build("clean"))

@@ -44,7 +44,7 @@ READER_SOURCE = source_digest(modules_deciding(reader))
 
 @functools.cache
 def _libraries() -> str:
-    return libraries_digest()  # about 0.1 s: only when the preview first builds
+    return libraries_digest()  # once a process: what it loaded is what it runs
 
 
 def _settings_value(value):

@@ -19,6 +19,7 @@ and .gz/.br copies of text files for hosts that serve them. README.md,
 """
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,20 +91,20 @@ class Destination:
     line: int
 
 
-def resolved_redirects(site_dir: Path, settings, pages_of_sources: dict,
-                       addresses_of_files: dict | None = None) -> list[Destination]:
-    """Each row of the table with the address of its page in this build.
-    BuildFailed names each row that leads nowhere."""
+def resolved_redirects(site_dir: Path, settings, pages_of_sources: "BySource",
+                       files: "BySource | None" = None) -> list[Destination]:
+    """Each row of the table with the address of its page in this build
+    (`pages_of_sources`: each article's or page's `save_as`; `files`: each
+    photo's or file's address). BuildFailed names each row that leads nowhere."""
     table = table_path(settings)
     try:
         rows = read_table(table)
     except RedirectTableError as error:
         raise BuildFailed(error.problems, "redirects") from None
-    content = Path(settings["PATH"]).resolve()
-    by_source = {str(Path(path).resolve()): save_as for path, (save_as, _url) in pages_of_sources.items()}
+    content = settings["PATH"]
     found, problems = [], []
     for row in rows:
-        url = _new_url(row.new, content, by_source, Path(site_dir), addresses_of_files or {})
+        url = _new_url(row.new, content, pages_of_sources, Path(site_dir), files or BySource({}))
         if url is None:
             problems.append(Problem(f"{display_path(table)}:{row.line}",
                                     f'"{row.new}" is no page or file of the site; correct it or delete the row'))
@@ -114,12 +115,35 @@ def resolved_redirects(site_dir: Path, settings, pages_of_sources: dict,
     return found
 
 
-def _new_url(new: str, content: Path, by_source: dict, site: Path, addresses_of_files: dict):
+class BySource:
+    """{source file: what the build made of it}, looked up by a file's path
+    as the redirects table names it. Most rows name a source as Pelican
+    does (content/ joined with the name): found as written, with no look-up
+    on disk. Otherwise (a link on the way, `..`), by real paths, as the
+    file system sees them: each source's is worked out then, once."""
+
+    def __init__(self, by_path: dict[str, object], value=lambda found: found):
+        self.by_path = by_path  # by absolute path, as Pelican named the source
+        self.value = value  # what a lookup gives of what it found
+        self._by_real_path: dict[str, object] | None = None
+
+    def get(self, path: str):
+        found = None
+        if ".." not in Path(path).parts:  # `..` after a link is not the folder before it
+            found = self.by_path.get(os.path.abspath(path))
+        if found is None:
+            if self._by_real_path is None:
+                self._by_real_path = {os.path.realpath(known): item for known, item in self.by_path.items()}
+            found = self._by_real_path.get(os.path.realpath(path))
+        return None if found is None else self.value(found)
+
+
+def _new_url(new: str, content: str, by_source: BySource, site: Path, files: BySource):
     """The address `new` has in the built site; None when it has none;
     False for a file of content/ the build does not publish (a photo only
     drafts show)."""
     if new.startswith("{filename}/"):
-        save_as = by_source.get(str((content / new.removeprefix("{filename}/")).resolve()))
+        save_as = by_source.get(os.path.join(content, new.removeprefix("{filename}/")))
         return None if save_as is None else "/" + _page_address(save_as)
     if new.startswith("{static}/"):
         relative = new.removeprefix("{static}/")
@@ -128,10 +152,10 @@ def _new_url(new: str, content: Path, by_source: dict, site: Path, addresses_of_
         # A photo is published only as copies under other names (the
         # original keeps its EXIF): its address is the one `{static}` links
         # get, the largest JPEG copy (images.plugin.never_copy_originals).
-        published = addresses_of_files.get(str((content / relative).resolve()))
+        published = files.get(os.path.join(content, relative))
         if published and (site / published).is_file():
             return "/" + published
-        return False if (content / relative).is_file() else None
+        return False if (Path(content) / relative).is_file() else None
     return new
 
 
@@ -335,9 +359,11 @@ def write_hosting_files(site_dir: Path, settings, destinations: list[Destination
     write_stub_pages(site, destinations, settings.get("SITEURL", ""))
 
 
-# {source file: (the page it becomes, its address)} of the last build in this
-# process: the redirects table names sources, hosts need addresses.
-pages_of_sources: dict[str, tuple[str, str]] = {}
+# {source file: its article or page} of the last build in this process: the
+# redirects table names sources, hosts need addresses. An address is worked
+# out only for the sources the table names (Pelican expands its URL
+# settings at each ask: some 0.1 ms, for each of thousands of articles).
+contents_of_sources: dict[str, object] = {}
 # {source file: its Pelican Static} of the photos and files of content/, from
 # the same build: their addresses (a photo's is its largest copy's) are read
 # only once the pages are written, since reading a Static's url beforehand
@@ -347,26 +373,35 @@ statics_of_files: dict[str, object] = {}
 
 def remember_pages_for_redirects(generators):
     """Pelican's all_generators_finalized signal."""
-    pages_of_sources.clear()
+    contents_of_sources.clear()
     statics_of_files.clear()
     for generator in generators:
         for name in ("articles", "translations", "pages"):
             for content in getattr(generator, name, []):
-                pages_of_sources[str(Path(content.source_path).resolve())] = (content.save_as, content.url)
+                contents_of_sources[os.path.abspath(content.source_path)] = content
     # Pelican's own index of static files (photos the photo pipeline keeps
     # out of output/ included), shared by every generator.
     statics = generators[0].context.get("static_content", {}) if generators else {}
     for static in statics.values():
         if static is not None and getattr(static, "source_path", None):
-            statics_of_files[str(Path(static.source_path).resolve())] = static
+            statics_of_files[os.path.abspath(static.source_path)] = static
+
+
+def forget_sources() -> None:
+    """Once a build is over: the articles it made are not kept alive (the
+    preview server builds again and again in one process; at 10,000
+    articles they are some 400 MB)."""
+    contents_of_sources.clear()
+    statics_of_files.clear()
 
 
 def finish_for_hosting(site_dir, settings) -> None:
     """The last touches of a build, after every page is final: the redirects
     table checked (every build), the hosts' files (publish builds), then the
     compressed copies of every text file, these included."""
-    addresses_of_files = {path: static.url for path, static in statics_of_files.items()}
-    destinations = resolved_redirects(Path(site_dir), settings, pages_of_sources, addresses_of_files)
+    destinations = resolved_redirects(Path(site_dir), settings,
+                                      BySource(contents_of_sources, lambda content: content.save_as),
+                                      BySource(statics_of_files, lambda static: static.url))
     if settings.get("HOSTING_FILES"):
         write_hosting_files(Path(site_dir), settings, destinations)
     if settings.get("PRECOMPRESS"):

@@ -10,8 +10,8 @@ modules it covers were read, and kept as a constant.
 """
 
 import hashlib
-import importlib.metadata
 import inspect
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -52,7 +52,18 @@ def source_digest(modules: list[ModuleType]) -> str:
 
 
 def libraries_digest() -> str:
-    """Python and every installed distribution with its version."""
-    installed = sorted(f"{dist.metadata['Name']}=={dist.version}"
-                       for dist in importlib.metadata.distributions())
-    return hashlib.sha256("\n".join([sys.version, *installed]).encode()).hexdigest()
+    """Python and every installed distribution with its version, as the
+    names of their metadata folders on sys.path (NAME-VERSION.dist-info,
+    where importlib.metadata finds them): read from the folders' listings,
+    not from each distribution's METADATA file (0.1 s, every build)."""
+    found = []
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as names:
+                found += [name.name for name in names if name.name.endswith((".dist-info", ".egg-info"))]
+        except NotADirectoryError:  # a zip of modules: as it is now
+            stat = os.stat(entry)
+            found.append(f"{entry}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            continue  # not there: nothing installed in it
+    return hashlib.sha256("\n".join([sys.version, *sorted(found)]).encode()).hexdigest()
