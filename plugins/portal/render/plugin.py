@@ -5,6 +5,7 @@ from pelican import signals
 
 from .assets import add_theme_assets, rename_assets
 from .listings import prepare_listings
+from .parallel_writer import rendering_generator
 from .security import add_content_security_policy
 from .selective_writer import selective_writer
 from .template_filters import add_template_filters
@@ -16,4 +17,5 @@ def register():
     signals.generator_init.connect(add_template_filters)
     signals.article_generator_finalized.connect(prepare_listings)
     signals.get_writer.connect(selective_writer)
+    signals.get_generators.connect(rendering_generator)  # renders what the writer held
     signals.finalized.connect(rename_assets)

@@ -4,6 +4,8 @@
   PORTAL_RENDERED_PAGES): a page whose inputs (render.page_inputs) are those
   of the last build's page, or whose new bytes are that page's, is not
   written: the last build's file is linked into the new site instead.
+  When pages are rendered on every core (render.parallel_writer, off by
+  default), it holds Pelican's pages until its generators have all asked.
 - SelectiveWriter, for the preview server's fast rebuilds (build.preview):
   only the pages named in PORTAL_WRITE_ONLY, into PORTAL_WRITE_INTO.
 
@@ -24,6 +26,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from .page_inputs import PageInputs, code_digest, theme_digest
+from .parallel_writer import WriteCall, holds_pages, render_calls
 
 
 def text_digest(text: str) -> str:
@@ -77,6 +80,16 @@ class _RendersIfChanged:
         return self.writer.render_or_keep(self.template, localcontext)
 
 
+class _Announces:
+    """The template of a page written already: nothing to render."""
+
+    def __init__(self, template):
+        self.name = template.name
+
+    def render(self, localcontext) -> str:
+        return ""
+
+
 class IncrementalWriter(Writer):
     """Pelican's writer, rendering and writing only the pages that change.
 
@@ -100,10 +113,43 @@ class IncrementalWriter(Writer):
         self.inputs = PageInputs(theme_digest(settings) + code_digest())
         self.context: dict = {}
         self.keeping: dict[str, str] = {}  # {path in the new site: the last build's file}
+        # Pelican's requests, held until its generators have all asked, to
+        # be rendered on every core (render.parallel_writer); None: at once.
+        self.held: list[WriteCall] | None = [] if holds_pages() else None
+        self.files_written: list[str] | None = None  # while parallel_writer renders a chunk
+        self.announcing = False
 
-    def write_file(self, name, template, context, *args, **kwargs):
-        self.context = context
-        return super().write_file(name, _RendersIfChanged(template, self), context, *args, **kwargs)
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        call = WriteCall(name, template, context, relative_urls, paginated, template_name,
+                         override_output, url, kwargs)
+        if self.held is not None and name:
+            self.held.append(call)
+            return None
+        return self.write_call(call)
+
+    def render_held_pages(self) -> None:
+        """parallel_writer.RenderHeldPages: the generators have all asked."""
+        held, self.held = self.held, None
+        if held:
+            render_calls(self, held)
+
+    def write_call(self, call: WriteCall):
+        self.context = call.context
+        template = _Announces(call.template) if self.announcing else _RendersIfChanged(call.template, self)
+        return super().write_file(call.name, template, call.context, call.relative_urls,
+                                  call.paginated, call.template_name, call.override_output,
+                                  call.url, **call.kwargs)
+
+    def announce(self, call: WriteCall) -> None:
+        """Pelican's content_written signal for each file of `call`, which
+        a worker wrote: Pelican's own writer sends it, with each page's own
+        context, and writes nothing (_open_w)."""
+        self.announcing = True
+        try:
+            self.write_call(call)
+        finally:
+            self.announcing = False
 
     def render_or_keep(self, template, localcontext) -> str:
         page = os.path.normpath(localcontext["output_file"])
@@ -133,6 +179,10 @@ class IncrementalWriter(Writer):
         return ""  # written to nowhere: _open_w links the kept file instead
 
     def _open_w(self, filename, encoding, override=False):
+        if self.announcing:
+            return io.StringIO()  # written already, and known to _written_files
+        if self.files_written is not None:
+            self.files_written.append(filename)
         kept = self.keeping.pop(filename, None)
         first = not (override or filename in self._written_files or filename in self._overridden_files)
         if kept is not None and first:
@@ -140,10 +190,11 @@ class IncrementalWriter(Writer):
             # a file that the kept one would replace.
             self._written_files.add(filename)
             _link(kept, filename)
-            # Its compressed copies too, where a publish build made them, when
-            # the page keeps every byte (the same poll blocks will be filled
-            # in): the compression step (build.hosting) keeps a copy already there.
-            for suffix in COMPRESSED if self.same_blocks else ():
+            # Its compressed copies too, in a build that makes them (a publish
+            # build), when the page keeps every byte (the same poll blocks will
+            # be filled in): the compression step (build.hosting) keeps a copy
+            # already there.
+            for suffix in COMPRESSED if self.same_blocks and self.settings.get("PRECOMPRESS") else ():
                 if os.path.isfile(kept + suffix):
                     _link(kept + suffix, filename + suffix)
             return io.StringIO()  # Pelican writes the empty rendering into it
