@@ -135,13 +135,16 @@ def main(argv):
     os.chdir(REPO)  # pelicanconf.py names the theme and plugins relative to it
     if kind == "build":
         # One `make build`, as an editor runs it after saving: a process of
-        # its own, incremental over the last build in OUTPUT.
-        from portal.build import site as build
+        # its own, incremental over the last build in OUTPUT, nothing
+        # imported before it knows whether there is anything to build.
+        from portal.build.make_build import build_unless_current
 
-        run = BUILDERS[system](content, output, cache)
         started = time.perf_counter()
-        extra = run()
-        result = {"build": time.perf_counter() - started, **extra, **build.last_build_stats}
+        _, built = build_unless_current("pelicanconf.py", PATH=str(content), OUTPUT_PATH=str(output),
+                                        CACHE_PATH=str(cache), PORTAL_CATEGORIES=CATEGORIES)
+        result = {"build": time.perf_counter() - started, "built": built}
+        if built:
+            result.update(sys.modules["portal.build.site"].last_build_stats)
     elif kind in ("full", "unchecked"):
         run = BUILDERS[system](content, output, cache, **({"checks": False} if kind == "unchecked" else {}))
         started = time.perf_counter()

@@ -21,6 +21,7 @@ from portal.build import lock, site
 from portal.build.lock import build_lock
 from portal.build.preview import rebuild_pages
 from portal.build.safe_folders import MARKER
+from portal.build.site import OLD_SITES
 from portal.core.problems import BuildFailed
 from portal.core.settings import load_settings
 from portal.search import index
@@ -56,6 +57,13 @@ def start_task(project: Path, *arguments: str, **options) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, **options)
 
 
+def save_again(project: Path) -> None:
+    """An editor saves an article again, unchanged: the next build is a real
+    one (with nothing saved, `make build` has nothing to do: test_up_to_date)."""
+    path = project / "content" / "tin-co-so" / "Tin-số-0.md"
+    path.write_bytes(path.read_bytes())
+
+
 def succeeded(result) -> bool:
     return result.returncode == 0 and "Traceback" not in result.stderr
 
@@ -78,6 +86,7 @@ def test_two_builds_at_once_leave_a_whole_site_and_never_report_a_false_success(
     project, clean_pages = busy_project
     assert len(clean_pages) > ARTICLES
     for _ in range(3):
+        save_again(project)
         builds = [start_task(project, "build") for _ in range(2)]
         for build in builds:
             stdout, stderr = build.communicate(timeout=600)
@@ -92,8 +101,10 @@ def test_two_builds_at_once_leave_a_whole_site_and_never_report_a_false_success(
 
 def test_a_build_waits_for_the_one_under_way_and_says_so_in_one_line(tmp_path):
     project = copy_project(tmp_path)
+    add_articles(project, count=1)
     assert succeeded(run_task(project, "build"))
     before = snapshot(project / "output")
+    save_again(project)
     with build_lock(project / "output"):  # a build under way in this process
         waiting = start_task(project, "build")
         line = waiting.stderr.readline()  # returns once the second build has said why it waits
@@ -213,6 +224,23 @@ def test_a_killed_build_leaves_the_old_site_and_the_next_build_succeeds(busy_pro
         except ProcessLookupError:
             pass
         (project / "content" / "tin-co-so" / "Tin-mới-0.md").unlink()
+
+
+def test_the_replaced_site_is_deleted_after_the_build_without_it_waiting(tmp_path):
+    """The old tree goes to CACHE_PATH/old-sites and a process of its own
+    deletes it (swap.discard), with whatever a killed one left there."""
+    output = build_into(tmp_path)
+    trash = tmp_path / "cache" / OLD_SITES
+    (trash / "site-left-by-a-killed-build" / "site").mkdir(parents=True)
+    (trash / "site-left-by-a-killed-build" / "site" / "index.html").write_text("cũ", encoding="utf-8")
+    before = snapshot(output)
+    assert build_into(tmp_path, SITENAME="Đảng bộ huyện Đakrông (thử)") == output
+    assert snapshot(output) != before and work_folders(tmp_path) == []
+    for _ in range(600):  # the deleting process ends within a minute, however loaded the machine
+        if not any(trash.iterdir()):
+            break
+        time.sleep(0.1)
+    assert list(trash.iterdir()) == []
 
 
 def test_leftovers_of_killed_builds_are_removed_and_links_never_followed(tmp_path):

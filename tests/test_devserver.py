@@ -1,6 +1,7 @@
 """`invoke livereload`: serves on 127.0.0.1 only and rebuilds on change."""
 
 import os
+import shutil
 import subprocess
 import threading
 import time
@@ -8,6 +9,7 @@ import urllib.request
 
 import pytest
 
+import photo_files
 from browser_fixtures import free_port
 from conftest import INVOKE, ROOT, FixtureSite, article, copy_project
 from portal.build.site import build_site
@@ -135,6 +137,35 @@ def test_title_and_summary_edits_re_render_what_a_full_build_would_change(fixtur
     edited.write_text(texts[12].replace("Date: 2024-05-13", "Date: 2023-01-01"), encoding="utf-8")
     os.utime(edited, (time.time() + 30, time.time() + 30))
     assert preview.rebuild() and preview.last == "rebuilt"  # a date moves the article between pages
+
+
+# Body edits that change pages other than the article's own, which lists
+# show it on: (the body before, the body after).
+BODY_SHOWN_ELSEWHERE = {
+    # a document's page and the home page's newest documents list the
+    # articles citing each
+    "citation taken out": ("Theo [Kế hoạch số 01]({van-ban}01).", "Không còn trích dẫn."),
+    # without an Image field, lists show the body's first photo
+    "first photo added": ("Đoạn đầu.", "Đoạn đầu.\n\n![Ảnh hội nghị của huyện]({static}/images/hoi-nghi.jpg)"),
+}
+
+
+@pytest.mark.parametrize("edit", BODY_SHOWN_ELSEWHERE)
+def test_a_body_edit_that_other_pages_show_rebuilds_what_a_full_build_changes(fixture_site, tmp_path,
+                                                                                monkeypatch, edit):
+    monkeypatch.chdir(fixture_site.root)
+    shutil.copytree(ROOT / "content" / "van-ban", fixture_site.content / "van-ban")
+    photo_files.small_jpeg(fixture_site.content / "images" / "hoi-nghi.jpg", 800, 600, color=(20, 120, 200))
+    before, after = BODY_SHOWN_ELSEWHERE[edit]
+    text = article(title="Tin sửa thân bài", summary="Tóm tắt.", slug="tin-sua", body=before)
+    edited = fixture_site.write("tin-co-so/tin-sua.md", text)
+    fixture_site.write("tin-co-so/tin-khac.md", article(title="Tin khác", slug="tin-khac", date="2024-04-01"))
+    preview = preview_of(fixture_site)
+    assert preview.rebuild() and preview.last == "rebuilt"
+    edited.write_text(text.replace(before, after), encoding="utf-8")
+    later(edited)
+    assert preview.rebuild() and preview.last == "rebuilt"
+    assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean")
 
 
 def test_a_quick_second_edit_does_not_wait_for_the_search_index(fixture_site, monkeypatch):

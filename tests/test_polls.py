@@ -2,11 +2,14 @@
 filled at an explicit time; `invoke polls` without a rebuild; polls.js."""
 
 import datetime
+import os
+import subprocess
 
 import pytest
 
 from browser_fixtures import serve_folder
-from conftest import ROOT, FixtureSite, article, copy_project, parse, run_task
+from conftest import INVOKE, ROOT, FixtureSite, article, copy_project, parse, run_task
+from portal.build.lock import build_lock
 from portal.polls import blocks as polls_module
 from portal.build.site import check_and_fill
 from portal.polls.data import PollDataError
@@ -386,6 +389,21 @@ def test_invoke_polls_refreshes_an_existing_output_without_a_rebuild(tmp_path):
     second = run_task(project, "polls")
     assert second.returncode == 0 and ": 0 page(s) changed" in second.stdout
     assert files_of(project / "output") == before
+
+
+def test_invoke_polls_waits_for_a_build_under_way(tmp_path):
+    """It replaces pages of output/: never while a build swaps the folder."""
+    project = copy_project(tmp_path)
+    assert run_task(project, "build").returncode == 0
+    with build_lock(project / "output"):  # a build under way in this process
+        waiting = subprocess.Popen([INVOKE, "polls"], cwd=project, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        line = waiting.stderr.readline()  # returns once it has said why it waits
+        assert line == (f"Another build of output/ is running (process {os.getpid()}); "
+                        "waiting for it to end.\n")
+    stdout, stderr = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, stderr
+    assert "Refreshed polls in output/" in stdout
 
 
 def test_invoke_polls_names_a_bad_count_without_a_traceback(tmp_path):

@@ -24,7 +24,7 @@ from .lock import build_lock
 from .object_storage import Bucket, check_bucket, publish_to_bucket
 from .safe_folders import (MARKER, Refused, check_replaceable, make_world_readable, mark_as_site,
                            new_work_folder, project_folders, real_folder, remove, remove_leftovers)
-from .site import build_site
+from .make_build import build_unless_current
 from .swap import replace_directory
 
 # An upload of the whole site over a slow line can take a while; an hour
@@ -90,7 +90,7 @@ def publish(settings_file="publishconf.py", target_dir=None) -> str:
     site_folder = real_folder(output, f"{os.path.basename(settings_file)}: OUTPUT_PATH")
     site_folder.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(site_folder):
-        build_site(settings_file)
+        build_unless_current(settings_file)
         return _deploy(output, target)
 
 

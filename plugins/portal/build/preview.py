@@ -11,7 +11,8 @@ edit reaches (`edit_reach`):
   article's page and every page that links to it, since an article's title
   and summary are shown only beside links to it (lists, neighbours,
   same-category lists);
-- anything else (date, tags, category, a new or deleted file...) moves
+- anything else (date, tags, category, a document cited or no longer
+  cited, a photo of the body, a new or deleted file...) moves
   articles between pages: a build of the whole site (build.site), which is
   incremental too: it renders only the pages whose inputs changed
   (render.page_inputs), links the others from output/, and swaps.
@@ -22,12 +23,15 @@ atomic rename.
 """
 
 import os
+import re
 from pathlib import Path
 
 import markupsafe
 
 from ..core.problems import BuildFailed
+from ..documents.citations import MARKER as CITATION_MARKER
 from ..read.header import read_header
+from .hosting import forget_sources
 from .lock import build_lock
 from .safe_folders import new_work_folder, real_folder, remove
 from .site import check_and_fill, run_pelican, slot_blocks
@@ -51,12 +55,30 @@ def remember_pages_of_sources(generators):
 
 def header_of(path) -> str | None:
     """The metadata block of a Markdown file as written (up to the first
-    blank line), continued lines included; None when it cannot be read."""
+    blank line), continued lines included, and what of its body other pages
+    show, as more fields (BODY_SHOWN_ELSEWHERE); None when it cannot be read."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    return text.split("\n\n", 1)[0].replace("\r\n", "\n")
+    header, _, body = text.replace("\r\n", "\n").partition("\n\n")
+    for field, pattern in BODY_SHOWN_ELSEWHERE.items():
+        found = ["".join(filter(None, match.groups())) for match in pattern.finditer(body)]
+        if found:
+            header += f"\n{field}: {' | '.join(found)}"
+    return header
+
+
+# What of an article's body pages other than its own show, so that a body
+# edit changing it is judged as a header edit (a full build):
+# - the documents it cites ({van-ban}01): a document's page and the home
+#   page's newest documents list the articles citing each;
+# - its photos, in order: without an Image field, lists show the first as
+#   the article's thumbnail.
+BODY_SHOWN_ELSEWHERE = {
+    "X-Cites-Documents": re.compile(re.escape(CITATION_MARKER) + r"([^\s)\"'<>#?]*)"),
+    "X-Body-Photos": re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc=[\"']([^\"']+)"),
+}
 
 
 # Shown on the article's page and beside every link to it, nowhere else.
@@ -141,4 +163,5 @@ def _rebuild_pages_locked(settings, pages: list[str], output: Path) -> bool:
             os.replace(staging / page, output / page)
         return True
     finally:
+        forget_sources()
         remove(staging)

@@ -21,6 +21,7 @@ a clean build's (tests/test_incremental.py):
   (check.check_and_fill.CheckedPages).
 """
 
+import datetime
 import logging
 import os
 from pathlib import Path
@@ -31,9 +32,11 @@ from pelican.log import LimitFilter
 
 from ..check.check_and_fill import check_pages, checking_as_written, checks_identity, html_pages
 from ..core import problems as problem_log
+from ..core.build_time import BuildTimeError, build_time_is_fixed
 from ..core.problems import BuildFailed, Problem, ProblemCollector, crash_problem, display_path
 from ..core.settings import load_settings
-from ..polls.blocks import build_time, poll_blocks
+from ..core.vietnamese import site_timezone
+from ..polls.blocks import build_time, next_change, poll_blocks, refresh_output
 from ..polls.data import PollDataError
 from ..read.read_ahead import reading_ahead
 from ..render.assets import theme_assets
@@ -41,11 +44,12 @@ from ..search.index import build_search_index
 from ..visit_stats.counter import check_visit_stats_settings
 from . import rendered_pages
 from .content_cache import ContentCache, cache_key, content_stamps
-from .hosting import finish_for_hosting
+from .hosting import finish_for_hosting, forget_sources
 from .lock import build_lock
 from .safe_folders import (MARKER, Refused, check_replaceable, make_world_readable, mark_as_site,
                            new_work_folder, project_folders, real_folder, remove, remove_leftovers)
 from .swap import replace_directory
+from .up_to_date import BuildStamp
 
 
 def forget_logged_messages() -> None:
@@ -140,6 +144,7 @@ def build_site(settings_file: str = "pelicanconf.py", **overrides) -> Path:
 
     Raises BuildFailed, listing every problem, and leaves OUTPUT_PATH as it was.
     """
+    stamp_overrides = dict(overrides)  # as the caller gave them: up_to_date compares them next time
     own_cache = "LOAD_CONTENT_CACHE" not in overrides
     if own_cache:
         overrides = {**CACHED_READING, **overrides}
@@ -154,14 +159,40 @@ def build_site(settings_file: str = "pelicanconf.py", **overrides) -> Path:
         with build_lock(site_folder):
             check_replaceable(site_folder, where, project, own, old_build_ok=True)  # as it is now
             remove_leftovers(site_folder)
+            stamp = BuildStamp(settings_file, stamp_overrides, settings, site_folder)
+            stamp.forget()
+            started = _build_moment(settings)
             if own_cache:
                 _build_reading_cached(site_folder, settings, output.name)
             else:
                 _build_and_swap(site_folder, settings, output.name)
+            if started:
+                stamp.remember(valid_until(settings, started))
     except OSError as error:  # disk full, no right to write there...: one line, output/ as it was
         raise BuildFailed([Problem(display_path(output), " ".join(str(error).split()))],
                           "build") from None
     return output
+
+
+def _build_moment(settings) -> datetime.datetime | None:
+    try:
+        return build_time(settings)
+    except BuildTimeError:
+        return None  # the build fails on it, and leaves no stamp
+
+
+def valid_until(settings, built_at: datetime.datetime) -> datetime.datetime | None:
+    """Until when a site built at `built_at` is what a build would make: the
+    next day (a document's "in force" is judged by the day) or the next poll
+    opening or closing, whichever comes first; for ever when the build's
+    time is a setting or variable (an input, then: build.up_to_date)."""
+    if build_time_is_fixed(settings):
+        return None
+    zone = site_timezone(settings)
+    tomorrow = built_at.astimezone(zone).date() + datetime.timedelta(days=1)
+    midnight = datetime.datetime.combine(tomorrow, datetime.time(), tzinfo=zone)
+    poll_change = next_change(settings, built_at)
+    return min(midnight, poll_change) if poll_change else midnight
 
 
 def _build_reading_cached(site_folder: Path, settings: dict, shown_as: str) -> None:
@@ -190,14 +221,18 @@ def _build_and_swap(site_folder: Path, settings: dict, shown_as: str) -> None:
         _build_into(staging, settings, shown_as, written)
         record = rendered_pages.remember(settings, staging, site_folder, rendered)
         rendered_pages.forget(settings)  # until the swap is done: never a record of another site
-        replace_directory(staging, site_folder)
+        replace_directory(staging, site_folder, trash=Path(settings["CACHE_PATH"], OLD_SITES))
         rendered_pages.save(settings, record)
         last_build_stats.update({name: len(rendered.get(name, []))
                                  for name in ("rendered", "kept", "same_bytes")})
     finally:
         del _written_into[str(staging)]
-        remove(staging)  # after a swap, the old site; after a failure, the new one
+        forget_sources()
+        remove(staging)  # after a failure, the new site (after a swap, swap.discard took the old)
 
+
+# In CACHE_PATH: replaced sites, deleted in the background (swap.discard).
+OLD_SITES = "old-sites"
 
 # How many pages the last build in this process rendered and kept (bench, tests).
 last_build_stats: dict[str, int] = {}
@@ -266,6 +301,16 @@ def missing_from_site(site: Path, settings, written: list[str], shown_as="output
                         f"wrote are gone (the first: {missing[0]}); was the folder changed "
                         "during the build?")]
     return [Problem(f"{shown_as}/{name}", "missing from the new site") for name in missing]
+
+
+def refresh_polls(settings_file: str = "pelicanconf.py") -> tuple[Path, int]:
+    """`invoke polls` (polls.blocks.refresh_output), holding output/'s lock:
+    a build must not swap the folder while its pages' poll blocks are refilled."""
+    output = Path(load_settings(settings_file)["OUTPUT_PATH"])
+    if not output.is_dir():
+        return refresh_output(settings_file)  # which says there is no site yet
+    with build_lock(real_folder(output, f"{os.path.basename(settings_file)}: OUTPUT_PATH")):
+        return refresh_output(settings_file)
 
 
 def check_output(settings_file: str = "pelicanconf.py") -> Path:

@@ -41,3 +41,8 @@ def build_time(settings, environ=os.environ) -> datetime.datetime:
             raise BuildTimeError(Problem("SOURCE_DATE_EPOCH", f'"{epoch}" is not a number of seconds'))
         return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
     return datetime.datetime.now(datetime.timezone.utc)
+
+
+def build_time_is_fixed(settings, environ=os.environ) -> bool:
+    """Whether the build's moment is a setting or variable rather than the clock."""
+    return bool(settings.get("POLLS_NOW") or environ.get("SOURCE_DATE_EPOCH", "").strip())

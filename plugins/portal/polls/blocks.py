@@ -49,6 +49,14 @@ def past_polls(at, settings, polls=None) -> list[Poll]:
 # --- What the templates show ----------------------------------------------------
 
 
+def next_change(settings, after: datetime.datetime) -> datetime.datetime | None:
+    """The first moment after `after` at which a poll opens or closes: the
+    poll blocks a site was built with are right until then."""
+    moments = [moment for poll in load_polls(settings) for moment in (poll.start, poll.end)
+               if moment > after]
+    return min(moments, default=None)
+
+
 def vi_number(value: int) -> str:
     """27503517 -> '27.503.517', the Vietnamese way."""
     return format_decimal(value, locale="vi")
