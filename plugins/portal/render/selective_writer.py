@@ -21,7 +21,6 @@ import io
 import os
 import shutil
 
-from pelican.paginator import Paginator
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
@@ -239,25 +238,15 @@ class SelectiveWriter(Writer):
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
         wanted = self.settings["PORTAL_WRITE_ONLY"]
-        files = self.files_of(name, url, template_name, paginated, kwargs) if name else []
+        call = WriteCall(name, template, context, relative_urls, paginated, template_name,
+                         override_output, url, kwargs)
+        files = call.names(self.settings) if name else []
         if not any(os.path.normpath(page) in wanted for page in files):
             return None
         if len(files) > 1:  # the home page's list alone has 100 pages at 1,000 articles
             template = _RendersOnly(template, wanted)
         return super().write_file(name, template, context, relative_urls, paginated,
                                   template_name, override_output, url, **kwargs)
-
-    def files_of(self, name, url, template_name, paginated, kwargs) -> list[str]:
-        """The files Writer.write_file makes of `name`: one, or each page of
-        a paginated list (as Pelican's own writer counts them)."""
-        if paginated is None:
-            paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
-        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
-            return [name]
-        per_page = (self.settings["PAGINATED_TEMPLATES"][template_name]
-                    or self.settings["DEFAULT_PAGINATION"])
-        paginator = Paginator(name, url, next(iter(paginated.values())), self.settings, per_page)
-        return [paginator.page(number).save_as for number in paginator.page_range]
 
     def write_feed(self, *args, **kwargs):
         return None  # the preview has no feeds
