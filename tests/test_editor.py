@@ -367,10 +367,12 @@ def media(path: str) -> dict:
 
 
 def project_files(project: Path) -> dict[str, bytes]:
+    """Every file of the project but the built site and the caches (where
+    a replaced site is being deleted meanwhile: build.swap.discard)."""
     return {path.relative_to(project).as_posix(): path.read_bytes()
-            for path in sorted(project.rglob("*"))
-            if path.is_file() and not path.is_symlink()
-            and path.relative_to(project).parts[0] not in ("output", ".cache", "node_modules")}
+            for top in sorted(project.iterdir()) if top.name not in ("output", ".cache", "node_modules")
+            for path in sorted([top, *top.rglob("*")] if top.is_dir() and not top.is_symlink() else [top])
+            if path.is_file() and not path.is_symlink()}
 
 
 def test_the_backend_touches_only_markdown_yaml_and_photos_inside_content(editor_site, tmp_path):

@@ -136,8 +136,15 @@ def remove_leftovers(folder: Path) -> list[Path]:
 
 
 def remove(path: Path) -> None:
-    """Delete a file or folder; a link is removed as a link, never followed."""
+    """Delete a file or folder; a link is removed as a link, never followed.
+    What goes meanwhile is fine (a replaced site deleted in the background
+    inside the cache `invoke clean` removes: swap.discard)."""
     if path.is_symlink() or (path.exists() and not path.is_dir()):
-        path.unlink()
+        path.unlink(missing_ok=True)
     elif path.exists():
-        shutil.rmtree(path)
+        shutil.rmtree(path, onerror=_unless_gone)
+
+
+def _unless_gone(function, path, error_info) -> None:
+    if not issubclass(error_info[0], FileNotFoundError):
+        raise error_info[1]
