@@ -36,6 +36,7 @@ from pelican.generators import CachingGenerator
 
 from ..core.code_identity import libraries_digest, modules_deciding, source_digest
 from ..read import reader
+from .up_to_date import walk_stats
 
 # What decides what the reader says about a file besides the file and the
 # settings, as this process loaded it (read while this module is imported).
@@ -72,21 +73,11 @@ def ignored_name(name: str, patterns) -> bool:
 
 
 def content_stamps(settings) -> dict[str, Stamp]:
-    """Every file of content/ (PATH) that Pelican reads, with its stamp."""
-    ignores = settings["IGNORE_FILES"]
-    found = {}
-    for folder, subfolders, files in os.walk(settings["PATH"], followlinks=True):
-        subfolders[:] = [name for name in subfolders if not ignored_name(name, ignores)]
-        for name in files:
-            if ignored_name(name, ignores):
-                continue
-            path = os.path.abspath(os.path.join(folder, name))
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue  # gone meanwhile (vim's probe file): the next look sees it gone
-            found[path] = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
-    return found
+    """Every file of content/ (PATH) that Pelican reads, with its stamp; a
+    file gone meanwhile (vim's probe file) is left out: the next look sees it gone."""
+    return {os.path.abspath(path): (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+            for path, _, _, stat in walk_stats(settings["PATH"], settings["IGNORE_FILES"], folders=False)
+            if stat is not None}
 
 
 def _pelican_cache_names() -> list[str]:

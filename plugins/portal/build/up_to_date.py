@@ -77,35 +77,47 @@ def _stamp_path(settings_file: str, overrides: dict) -> Path | None:
     return Path(os.path.abspath(os.path.join(folder, cache)), FILE)
 
 
-def _tree_listing(folder: str, ignored=(), follow=True) -> list:
-    """Every file and folder under `folder` with its stat (following links
-    for inputs, as Pelican reads them; not for the site, whose files are
-    compared as they are). A few thousand entries a second matter here:
-    one pattern match per name, no path arithmetic beyond joining."""
+def walk_stats(folder: str, ignored=(), follow=True, folders=True):
+    """(path, path relative to `folder`, whether a folder, its stat or None
+    if it went meanwhile) of every entry under `folder` whose name matches
+    none of the `ignored` patterns (IGNORE_FILES), in name order, without
+    entering ignored folders: what Pelican reads of content/ (following
+    links, as it does), also for the content cache's stamps
+    (content_cache.content_stamps). `folders`: the folders too. A few
+    thousand entries a second matter: one pattern match per name."""
     skip = re.compile("|".join(map(fnmatch.translate, ignored))).match if ignored else None
     stat_of = os.stat if follow else os.lstat
-    listing = []
     start = len(os.path.join(folder, ""))
     for where, subfolders, files in os.walk(folder, followlinks=follow):
         subfolders[:] = sorted(name for name in subfolders if not (skip and skip(name)))
-        relative = where[start:]
-        entries = [(name, True) for name in subfolders]
+        entries = [(name, True) for name in subfolders] if folders else []
         entries += [(name, False) for name in sorted(files) if not (skip and skip(name))]
         for name, is_folder in entries:
+            path = os.path.join(where, name)
             try:
-                stat = stat_of(os.path.join(where, name))
+                stat = stat_of(path)
             except OSError:
-                listing.append((relative, name, "gone"))
-                continue
-            # A folder's time says whether an entry came or went. An input's
-            # change time says whether it was put back with an old time; not
-            # the site's: it changes as the replaced site, whose files share
-            # its kept pages' inodes, is deleted after the build (swap.discard).
-            if is_folder:
-                listing.append((relative, name, stat.st_ino, stat.st_mtime_ns))
-            else:
-                listing.append((relative, name, stat.st_ino, stat.st_size, stat.st_mtime_ns,
-                                stat.st_ctime_ns if follow else None))
+                stat = None
+            yield path, path[start:], is_folder, stat
+
+
+def _tree_listing(folder: str, ignored=(), follow=True) -> list:
+    """Every file and folder under `folder` with its stat (following links
+    for inputs, as Pelican reads them; not for the site, whose files are
+    compared as they are)."""
+    listing = []
+    for _, relative, is_folder, stat in walk_stats(folder, ignored, follow):
+        # A folder's time says whether an entry came or went. An input's
+        # change time says whether it was put back with an old time; not
+        # the site's: it changes as the replaced site, whose files share
+        # its kept pages' inodes, is deleted after the build (swap.discard).
+        if stat is None:
+            listing.append((relative, "gone"))
+        elif is_folder:
+            listing.append((relative, stat.st_ino, stat.st_mtime_ns))
+        else:
+            listing.append((relative, stat.st_ino, stat.st_size, stat.st_mtime_ns,
+                            stat.st_ctime_ns if follow else None))
     return listing
 
 
@@ -160,9 +172,9 @@ class BuildStamp:
     def __init__(self, settings_file: str, overrides: dict, settings: dict, site_folder: Path):
         self.path = _stamp_path(settings_file, overrides)
         stable = "object at 0x" not in repr(overrides)  # an override we cannot compare next time
-        self.folders = [settings["PATH"], settings["THEME"], *settings.get("PLUGIN_PATHS", []),
-                        *(settings.get("THEME_TEMPLATES_OVERRIDES") or [])]
-        self.folders = [os.path.abspath(folder) for folder in self.folders]
+        self.folders = [os.path.abspath(folder) for folder in [
+            settings["PATH"], settings["THEME"], *settings.get("PLUGIN_PATHS", []),
+            *(settings.get("THEME_TEMPLATES_OVERRIDES") or [])]]
         self.ignored = list(settings.get("IGNORE_FILES") or [])
         self.fields = None
         if self.path and stable:

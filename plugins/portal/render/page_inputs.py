@@ -184,9 +184,6 @@ class PageInputs:
             return key in reads and (page is None or page.number == 1)
         return key in reads
 
-    def site_digest(self, context: dict) -> str:
-        return self._site_bytes(context).decode()
-
     def _site_bytes(self, context: dict) -> bytes:
         if self._site and self._site[0] == id(context):
             return self._site[1]
