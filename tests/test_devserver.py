@@ -227,24 +227,25 @@ def later(path, seconds=5):
 
 class SavedDuringTheBuild:
     """Saves `text` into `path` once Pelican has read every article and
-    before it writes pages: an editor pressing Ctrl+S mid-rebuild."""
+    before it writes pages (or, `when` "content_written", as the first page
+    is written: a fast rebuild reads no other article): an editor pressing
+    Ctrl+S mid-rebuild."""
 
-    def __init__(self, path, text):
+    def __init__(self, path, text, when="article_generator_finalized"):
         from pelican import signals
 
         self.path, self.text, self.saves = path, text, 0
-        signals.article_generator_finalized.connect(self.save)  # weak: this object keeps it alive
+        self.signal = getattr(signals, when)
+        self.signal.connect(self.save)  # weak: this object keeps it alive
 
-    def save(self, generator):
+    def save(self, sender, **kwargs):
         if self.saves == 0:
             self.path.write_text(self.text, encoding="utf-8")
             later(self.path, 3)
         self.saves += 1
 
     def stop(self):
-        from pelican import signals
-
-        signals.article_generator_finalized.disconnect(self.save)
+        self.signal.disconnect(self.save)
 
 
 def test_a_title_saved_during_a_full_rebuild_reaches_every_page(fixture_site, tmp_path, monkeypatch):
@@ -274,7 +275,8 @@ def test_a_title_saved_during_a_fast_rebuild_reaches_every_page(fixture_site, tm
     body_edited.write_text(texts[3] + "\nThêm một đoạn.\n", encoding="utf-8")
     later(body_edited)
     title_edited = fixture_site.content / "tin-co-so" / "tin-12.md"
-    saving = SavedDuringTheBuild(title_edited, texts[12].replace("Title: Tin số 12", "Title: Tin số mười hai"))
+    saving = SavedDuringTheBuild(title_edited, texts[12].replace("Title: Tin số 12", "Title: Tin số mười hai"),
+                                 when="content_written")
     try:
         assert preview.rebuild()
     finally:
@@ -566,3 +568,92 @@ def test_the_content_cache_still_spares_reading_when_nothing_it_depends_on_chang
                       encoding="utf-8")
     later(edited)
     assert preview.rebuild() and preview.last == "rebuilt" and read == [str(edited)]
+
+
+class PelicanRuns:
+    """How many times Pelican starts a run in this process meanwhile."""
+
+    def __init__(self):
+        from pelican import signals
+
+        self.count = 0
+        signals.initialized.connect(self.started)  # weak: this object keeps it alive
+
+    def started(self, pelican):
+        self.count += 1
+
+    def stop(self):
+        from pelican import signals
+
+        signals.initialized.disconnect(self.started)
+
+
+def test_edits_are_patched_into_the_kept_build_without_running_pelican(fixture_site, tmp_path, monkeypatch):
+    """build.resident: a body, title or summary edit re-renders from the
+    last whole build kept in memory, and shows what a clean build shows."""
+    monkeypatch.chdir(fixture_site.root)
+    texts = many_articles(fixture_site)
+    preview = preview_of(fixture_site)
+    assert preview.rebuild() and preview.last == "rebuilt"
+    edits = {
+        "tin-3": texts[3] + "\nMột đoạn mới, có [liên kết](/tin-co-so/tin-so-4.html).\n",  # its page only
+        "tin-12": texts[12].replace("Title: Tin số 12", "Title: Tin số mười hai"),  # lists, tags, neighbours
+        "tin-7": texts[7].replace("Summary: Tóm tắt tin số 7.", "Summary: Tóm tắt mới của tin bảy."),
+    }
+    for number, (name, text) in enumerate(edits.items(), start=1):
+        edited = fixture_site.content / "tin-co-so" / f"{name}.md"
+        edited.write_text(text, encoding="utf-8")
+        later(edited, 5 * number)
+        runs = PelicanRuns()
+        try:
+            assert preview.rebuild() and preview.last.startswith("re-rendered ")
+        finally:
+            runs.stop()
+        assert runs.count == 0, name
+        preview.finish()
+        assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / f"clean-{number}"), name
+
+
+def test_a_patched_edit_with_a_mistake_leaves_the_site_and_the_kept_build_as_they_were(
+        fixture_site, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(fixture_site.root)
+    texts = many_articles(fixture_site)
+    fixture_site.write("tin-co-so/nhap.md", article(title="Bản nháp", slug="nhap", status="draft"))
+    preview = preview_of(fixture_site)
+    assert preview.rebuild()
+    before = fixture_site.snapshot()
+    edited = fixture_site.content / "tin-co-so" / "tin-3.md"
+    edited.write_text(texts[3] + "\nXem [bản nháp]({filename}nhap.md).\n", encoding="utf-8")
+    later(edited)
+    capsys.readouterr()
+    runs = PelicanRuns()
+    try:
+        assert not preview.rebuild()
+    finally:
+        runs.stop()
+    assert runs.count == 0  # found as the edit was patched in
+    printed = capsys.readouterr().out
+    assert ('content/tin-co-so/tin-3.md: link "/drafts/nhap.html" leads to content/tin-co-so/nhap.md, '
+            "which is not published (its Status is draft)") in printed
+    assert fixture_site.snapshot() == before
+
+    edited.write_text(texts[3] + "\nĐã sửa: không còn liên kết.\n", encoding="utf-8")
+    later(edited, 10)
+    assert preview.rebuild() and preview.last == "re-rendered 1 page(s)"
+    preview.finish()
+    assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean")
+
+
+def test_an_edit_a_kept_build_cannot_show_is_left_to_a_whole_build(fixture_site, tmp_path, monkeypatch):
+    """A new {static} link: the file is a build's to copy."""
+    monkeypatch.chdir(fixture_site.root)
+    texts = many_articles(fixture_site)
+    fixture_site.write("files/ke-hoach.pdf", b"%PDF-1.4\n%%EOF\n")
+    preview = preview_of(fixture_site)
+    assert preview.rebuild()
+    edited = fixture_site.content / "tin-co-so" / "tin-3.md"
+    edited.write_text(texts[3] + "\nTải [kế hoạch]({static}/files/ke-hoach.pdf).\n", encoding="utf-8")
+    later(edited)
+    assert preview.rebuild() and preview.last == "rebuilt"
+    preview.finish()
+    assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean")

@@ -113,3 +113,16 @@ def test_lists_paginate_with_older_newer_and_same_category_links(fixture_site):
     same = [a.get_text() for a in middle.select(".app-related a")]
     assert same == ["Tin số 22", "Tin số 20", "Tin số 18", "Tin số 16", "Tin số 14"]
     assert middle.select_one(".app-article-meta time").get_text() == "Thứ Sáu, 10/05/2024 08:00"
+
+
+def test_a_tag_or_category_list_answers_in_by_identity_as_a_plain_list_does():
+    """render.listings.ArticleList: Pelican's `[a for a in dates if a in
+    articles]` for each tag, category and author page, without the quadratic cost."""
+    from portal.render.listings import ArticleList
+
+    first, second, other = object(), object(), object()
+    articles = ArticleList([first, second])
+    assert first in articles and second in articles and other not in articles
+    articles.append(other)  # a list that grows is looked at anew
+    assert other in articles
+    assert [item for item in [other, second, first, object()] if item in articles] == [other, second, first]

@@ -3,8 +3,9 @@
 A rebuild goes through the same build as `invoke build` (incremental: only
 the pages whose inputs changed are rendered, build.site), except that a
 change to articles' bodies, titles or summaries only re-renders the pages
-that show them in place (preview.py) and refreshes the search index in the
-background. When a rebuild fails, the problems are printed and the last
+that show them in place (preview.py), from the last whole build kept in
+memory (resident.py: no Pelican run, about a second at any size of site),
+and refreshes the search index in the background. When a rebuild fails, the problems are printed and the last
 good site stays on screen.
 
 What the preview shows is what a full build of the files as they are now
@@ -40,6 +41,7 @@ from ..search.index import build_search_index
 from . import preview
 from .content_cache import ContentCache, Stamp, cache_key, content_stamps, ignored_name
 from .preview import edit_reach, header_of, pages_linking_to, rebuild_pages
+from .resident import KEPT_BUILD, KeptBuild, renderer_of_edits
 from .site import build_site
 
 PLUGIN = Path(__file__).resolve().parent.parent  # plugins/portal, as imported
@@ -76,6 +78,8 @@ class Preview:
         # A save overlapped a build: the site on screen may mix old and new
         # files, so the next build is a full one that reads every file.
         self.unsure = False
+        # The last whole build, kept to patch edits into (resident.py).
+        self.kept: KeptBuild | None = None
         self.last: str | None = None
         self.indexing: threading.Thread | None = None
         self._index_lock = threading.Lock()
@@ -129,15 +133,21 @@ class Preview:
                 # rebuild() build again, so these are what the build read.
                 headers = {path: header_of(path) for path in files if path.endswith(".md")}
                 self.finish()  # never swap the whole site under a running index
-                build_site(self.settings_file, **{**self.overrides, "LOAD_CONTENT_CACHE": load})
+                self.kept = None  # freed before a build makes another
+                kept = KeptBuild()
+                build_site(self.settings_file, **{**self.overrides, "LOAD_CONTENT_CACHE": load,
+                                                  KEPT_BUILD: kept})
+                self.kept = kept
                 self.headers = headers
+                # Another build in this process may change it; a fast
+                # rebuild never moves a page.
+                self.pages_of = dict(preview.pages_of_sources)
                 how = "rebuilt"
         except BuildFailed as failure:
             print(failure.report(), flush=True)
             editor_status.record_build(failure)  # the banner on every preview page
             return False, key
         self.stamps = files
-        self.pages_of = dict(preview.pages_of_sources)  # another build in this process may change it
         print(f"Preview {how} and checked output/", flush=True)
         editor_status.record_build(None)
         self.last = how
@@ -156,7 +166,8 @@ class Preview:
         if reach == "links":
             addresses = {self.pages_of[path][1] for path in changed}
             pages |= set(pages_linking_to(settings["OUTPUT_PATH"], addresses))
-        if not rebuild_pages(settings, sorted(pages)):
+        render = renderer_of_edits(self.kept, changed) if self.kept else None
+        if not rebuild_pages(settings, sorted(pages), render):
             return 0
         # The next edit is judged against these headers, now shown everywhere.
         self.headers.update(headers)

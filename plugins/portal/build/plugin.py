@@ -6,6 +6,7 @@ from pelican import signals
 from .content_cache import forget_readings_naming_gone_files
 from .hosting import remember_pages_for_redirects
 from .preview import remember_pages_of_sources
+from .resident import keep_generators, keep_unpublished
 from .site import remember_file_written
 
 
@@ -15,3 +16,5 @@ def register():
     signals.all_generators_finalized.connect(remember_pages_of_sources)
     signals.all_generators_finalized.connect(remember_pages_for_redirects)
     signals.content_written.connect(remember_file_written)
+    signals.all_generators_finalized.connect(keep_generators)
+    signals.finalized.connect(keep_unpublished)

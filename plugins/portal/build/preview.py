@@ -17,9 +17,10 @@ edit reaches (`edit_reach`):
   incremental too: it renders only the pages whose inputs changed
   (render.page_inputs), links the others from output/, and swaps.
 
-Pelican then runs with a writer that writes only those pages, beside the
-site; the check runs on them, and each replaces its old version in one
-atomic rename.
+Those pages are rendered beside the site from the last whole build, kept
+in the preview server's memory with the edit patched in (build.resident),
+or, when none is kept, by Pelican with a writer that writes only them; the
+check runs on them, and each replaces its old version in one atomic rename.
 """
 
 import os
@@ -116,43 +117,62 @@ def edit_reach(headers_now: dict, headers_before: dict) -> str | None:
 def pages_linking_to(output, addresses: set[str]) -> list[str]:
     """The pages of `output` (paths inside it) with a link to any of `addresses`."""
     output = Path(output)
-    # As templates print them: escaped ("a&b" is written "a&amp;b").
-    needles = [f'href="{written}"' for address in addresses
+    # As templates print them: escaped ("a&b" is written "a&amp;b"). Looked
+    # for in the bytes: decoding every page took 3.1 s at 10,000 articles,
+    # against 0.5 s.
+    needles = [f'href="{written}"'.encode() for address in addresses
                for written in {address, str(markupsafe.escape(address))}]
-    return sorted(path.relative_to(output).as_posix() for path in output.rglob("*.html")
-                  if any(needle in path.read_text(encoding="utf-8") for needle in needles))
+    found = []
+    for folder, _folders, files in os.walk(output):
+        for name in files:
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                with open(path, "rb") as page:
+                    text = page.read()
+                if any(needle in text for needle in needles):
+                    found.append(Path(path).relative_to(output).as_posix())
+    return sorted(found)
 
 
-def rebuild_pages(settings, pages: list[str]) -> bool:
+def rebuild_pages(settings, pages: list[str], render=None) -> bool:
     """Re-render `pages` (paths inside OUTPUT_PATH) beside the site, check
-    them, then put each in place with an atomic rename. Pelican reads the
-    whole site as usual (links and static files are checked against it) but
-    renders only these pages. BuildFailed leaves the site as it was; so does
-    a page Pelican no longer makes (False: a full build must say why).
+    them, then put each in place with an atomic rename. `render(settings,
+    pages, staging)` writes them into `staging` (False: it cannot, and a
+    full build must do); by default Pelican reads the whole site as usual
+    (links and static files are checked against it) and renders only these
+    pages (build.resident renders them from the last build, kept in memory).
+    BuildFailed leaves the site as it was; so does a page that is not
+    made (False: a full build must say why).
     Holds output/'s lock (build.lock), like a full build: never both at once."""
     output = real_folder(Path(settings["OUTPUT_PATH"]), "OUTPUT_PATH")
     with build_lock(output):
-        return _rebuild_pages_locked(settings, pages, output)
+        return _rebuild_pages_locked(settings, pages, output, render or render_with_pelican)
 
 
-def _rebuild_pages_locked(settings, pages: list[str], output: Path) -> bool:
-    blocks, found = slot_blocks(settings)
-    if found:
-        raise BuildFailed(found, "check")
-    staging = new_work_folder(output, "pages")  # this rebuild's own
+def render_with_pelican(settings, pages: list[str], staging: Path) -> bool:
     settings = {
         **settings,
-        "PORTAL_POLL_BLOCKS": blocks,
         "DELETE_OUTPUT_DIRECTORY": False,
         "THEME_STATIC_PATHS": [],  # unchanged, and already in place
         "STATIC_CHECK_IF_MODIFIED": True,
         "PORTAL_WRITE_ONLY": {os.path.normpath(page) for page in pages},
         "PORTAL_WRITE_INTO": str(staging),
     }
+    found = run_pelican(settings)
+    if found:
+        raise BuildFailed(found, "build")
+    return True
+
+
+def _rebuild_pages_locked(settings, pages: list[str], output: Path, render) -> bool:
+    blocks, found = slot_blocks(settings)
+    if found:
+        raise BuildFailed(found, "check")
+    staging = new_work_folder(output, "pages")  # this rebuild's own
+    settings = {**settings, "PORTAL_POLL_BLOCKS": blocks}
     try:
-        found = run_pelican(settings)
-        if found:
-            raise BuildFailed(found, "build")
+        if not render(settings, pages, staging):
+            return False
         written = [staging / page for page in pages]
         if not all(path.is_file() for path in written):
             return False

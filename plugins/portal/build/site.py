@@ -24,6 +24,7 @@ a clean build's (tests/test_incremental.py):
 import datetime
 import logging
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from pelican import Pelican
@@ -63,6 +64,20 @@ def forget_logged_messages() -> None:
 
 def run_pelican(settings: dict) -> list[Problem]:
     """Run Pelican in-process; every warning or error becomes a problem."""
+    with collecting_problems() as collector:
+        try:
+            with reading_ahead():
+                Pelican(settings).run()
+        finally:
+            forget_rendered_texts()
+    return collector.problems
+
+
+@contextmanager
+def collecting_problems():
+    """Inside: every warning or error Pelican logs, every problem our plugins
+    report and a crash (never a traceback) become problems of the collector
+    yielded (its `problems`)."""
     forget_logged_messages()
     collector = ProblemCollector()
     pelican_logger = logging.getLogger("pelican")
@@ -72,16 +87,15 @@ def run_pelican(settings: dict) -> list[Problem]:
     pelican_logger.setLevel(logging.WARNING)
     problem_log.active_collector = collector
     try:
-        with reading_ahead():
-            Pelican(settings).run()
-    except Exception as error:  # a crash is one more problem, never a traceback
+        yield collector
+    except BuildFailed:
+        raise  # problems already
+    except Exception as error:  # a crash is one more problem
         collector.problems.append(crash_problem(error))
     finally:
         problem_log.active_collector = None
         pelican_logger.handlers, pelican_logger.propagate, level = saved
         pelican_logger.setLevel(level)
-        forget_rendered_texts()
-    return collector.problems
 
 
 def forget_rendered_texts() -> None:

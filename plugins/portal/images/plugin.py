@@ -20,6 +20,8 @@ A build's photos, in Pelican's order of work:
 
 import logging
 import os
+from contextlib import contextmanager
+from types import SimpleNamespace
 
 from pelican import signals
 from pelican.contents import Article, Page
@@ -85,12 +87,16 @@ def want_published_photos(generator) -> None:
     if _build is None:
         return
     for name in ("articles", "translations", "pages"):
-        for content in getattr(generator, name, []):
-            if getattr(content, "photo_copies", None):
-                _published_contents[os.path.abspath(content.source_path)] = content
-            for photo, copies in getattr(content, "photo_copies", None) or []:
-                _build.want(photo, copies, (os.path.abspath(content.source_path), photo.relative))
-                _published_stems.add(photo.published_stem(_build.photo_settings))
+        _want_photos_of(getattr(generator, name, []))
+
+
+def _want_photos_of(contents) -> None:
+    for content in contents:
+        if getattr(content, "photo_copies", None):
+            _published_contents[os.path.abspath(content.source_path)] = content
+        for photo, copies in getattr(content, "photo_copies", None) or []:
+            _build.want(photo, copies, (os.path.abspath(content.source_path), photo.relative))
+            _published_stems.add(photo.published_stem(_build.photo_settings))
 
 
 def never_copy_originals(generator) -> None:
@@ -114,14 +120,34 @@ def never_copy_originals(generator) -> None:
 
 
 def publish_photos(generator, writer=None) -> None:
-    if _build is None:
-        return
+    if _build is not None:
+        _publish_into(generator.settings["OUTPUT_PATH"])
+
+
+def _publish_into(output) -> None:
     for (article_path, written), relative, reason in _build.finish_copies():
         error = ContentError(display_path(article_path), f'photo "{written}" {reason}',
                              line_of(_text(article_path), written))
         report_problem(error, article_path)
         _withdraw(_published_contents.get(article_path))
-    _build.publish(generator.settings["OUTPUT_PATH"], _published_stems)
+    _build.publish(output, _published_stems)
+
+
+@contextmanager
+def photos_outside_a_build(settings, output):
+    """The photo steps of a build around articles read again outside one
+    (build.resident): their photos' markup as they are read (the
+    content_object_init handler needs a build of photos), then their copies
+    made and linked into `output`, the live site, as the preview's fast
+    rebuild links them. Yields a list for the articles read."""
+    start_photos(SimpleNamespace(settings={**settings, "PORTAL_WRITE_ONLY": frozenset()}))
+    read = []
+    try:
+        yield read
+        _want_photos_of(read)
+        _publish_into(output)
+    finally:
+        stop_photos(None)
 
 
 def _withdraw(content) -> None:

@@ -175,7 +175,13 @@ def check_links_after_writing(pelican):
     check_internal_links(_written_contents, pelican.settings["OUTPUT_PATH"], pelican.settings["SITEURL"],
                          _unpublished)
     _written_contents.clear()
-    _unpublished.clear()
+
+
+def unpublished_addresses() -> dict[str, tuple[str, str]]:
+    """The last build's unpublished files by the address each would have
+    (kept until the next build starts: build.resident checks an edit's links
+    against the site that build made)."""
+    return dict(_unpublished)
 
 
 def register():

@@ -14,8 +14,12 @@ def prepare_listings(generator):
     context = generator.context
     key = vietnamese.vietnamese_sort_key
 
-    generator.categories.sort(key=lambda item: key(item[0].name))
-    generator.authors.sort(key=lambda item: key(item[0].name))
+    for name in ("categories", "authors"):
+        taxonomy = getattr(generator, name)
+        taxonomy[:] = [(item, ArticleList(articles)) for item, articles in taxonomy]
+        taxonomy.sort(key=lambda item: key(item[0].name))
+    for tag, articles in generator.tags.items():
+        generator.tags[tag] = ArticleList(articles)
     tags = sorted(generator.tags.items(), key=lambda item: key(item[0].name))
     context["categories"] = generator.categories
     context["authors"] = generator.authors
@@ -37,9 +41,27 @@ def prepare_listings(generator):
 
     for category, articles in generator.categories:
         for article in articles:
+            # The newest few besides itself: among the first COUNT + 1.
             article.same_category = [
-                other for other in articles if other is not article
+                other for other in articles[:SAME_CATEGORY_COUNT + 1] if other is not article
             ][:SAME_CATEGORY_COUNT]
+
+
+class ArticleList(list):
+    """A tag's, category's or author's articles, whose `in` is a set look-up.
+
+    Pelican makes each of their pages' date-ordered list with `[a for a in
+    dates if a in articles]`: with a plain list, quadratic. At 10,000
+    articles that was 6 s of every build (3.9 s for the tags alone).
+    Articles compare by identity (Pelican's Content has no __eq__), so a set
+    of ids gives the same answers. Nothing appends to these lists once the
+    generator is finalized; a list that grew is looked at anew anyway."""
+
+    def __contains__(self, item) -> bool:
+        known = self.__dict__.get("_ids")
+        if known is None or known[0] != len(self):
+            known = self.__dict__["_ids"] = (len(self), frozenset(map(id, self)))
+        return id(item) in known[1]
 
 
 def front_sections(menu, categories, articles, first_page_size) -> list:

@@ -117,11 +117,16 @@ class IncrementalWriter(Writer):
         self.held: list[WriteCall] | None = [] if holds_pages() else None
         self.files_written: list[str] | None = None  # while parallel_writer renders a chunk
         self.announcing = False
+        # The preview's build keeps every request, to render pages again
+        # from them after an edit (build.resident.KeptBuild).
+        self.kept = settings.get("PORTAL_KEPT_BUILD")
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
         call = WriteCall(name, template, context, relative_urls, paginated, template_name,
                          override_output, url, kwargs)
+        if self.kept is not None and name:
+            self.kept.keep_call(call, self.settings)
         if self.held is not None and name:
             self.held.append(call)
             return None
