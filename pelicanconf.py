@@ -93,6 +93,11 @@ AUTHORS_URL = "tac-gia/"
 AUTHORS_SAVE_AS = "tac-gia/index.html"
 ARCHIVES_URL = "luu-tru/"
 ARCHIVES_SAVE_AS = "luu-tru/index.html"
+# The archive lists months; each month has a page of its own (render.listings:
+# one page of every article would be 3 MB at 10,000 articles). Pelican's own
+# period archives stay off: it makes each with a loop over every article.
+ARCHIVE_MONTH_URL = "luu-tru/{date:%Y}/{date:%m}/"
+ARCHIVE_MONTH_SAVE_AS = "luu-tru/{date:%Y}/{date:%m}/index.html"
 YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
@@ -188,6 +193,10 @@ DOCUMENT_TYPES = [
 DOCUMENTS_TITLE = "Văn bản"
 DOCUMENTS_HOME_HEADING = "Văn bản mới"
 DOCUMENTS_ON_HOME = 5  # the newest, in the home page's "Văn bản mới" block
+# A document's page lists the newest articles citing it, up to this many, and
+# says how many there are (a plan cited by every article for ten years would
+# make a page of 10,000 links: 3 MB).
+DOCUMENT_CITING_SHOWN = 20
 # The list of all documents, and one per type and per year (same pagination).
 DOCUMENTS_URL = "van-ban/"
 DOCUMENTS_SAVE_AS = "van-ban/index.html"

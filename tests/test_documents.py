@@ -336,3 +336,16 @@ def test_bad_input_is_one_line_naming_the_file_and_output_stays(built_once, case
             path.unlink()
     assert [str(problem) for problem in failure.value.problems] == [expected]
     assert built_once.snapshot() == before
+
+
+def test_a_document_cited_by_many_articles_lists_the_newest_and_says_how_many(fixture_site):
+    """Ten years of articles citing one plan would make its page 10,000 links (3 MB)."""
+    shutil.copytree(ROOT / "content" / "van-ban", fixture_site.content / "van-ban")
+    for day in range(1, 24):
+        fixture_site.write(f"tin-co-so/tin-{day}.md", article(
+            title=f"Tin ngày {day}", date=f"2024-05-{day:02d}", body="Theo [kế hoạch]({van-ban}01)."))
+    plan = parse(fixture_site.build(POLLS_NOW=NOW) / SEED_PLAN_URL)
+    cited = plan.select("#tin-bai-nhac-den + ul a")
+    assert [a.get_text() for a in cited] == [f"Tin ngày {day}" for day in range(23, 3, -1)]
+    assert (" ".join(plan.select_one(".app-related__more").get_text().split())
+            == "20 tin bài mới nhất trong số 23 tin bài nhắc đến văn bản này.")

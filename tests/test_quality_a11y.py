@@ -11,7 +11,7 @@ from portal.quality.pages import WIDTHS, page_of_each_type
 
 # Every page type our theme has; the checks also cover any type added later.
 PAGE_TYPES = {"home", "article", "page", "category", "tag", "author", "categories",
-              "tags", "authors", "archives", "not-found", "documents", "document-type",
+              "tags", "authors", "archives", "archive-month", "not-found", "documents", "document-type",
               "document-year", "document", "organisation", "contact"}
 
 

@@ -14,6 +14,7 @@ PAGE_TYPES = {
     "chu-de/index.html": "tags",
     "tac-gia/index.html": "authors",
     "luu-tru/index.html": "archives",
+    "luu-tru/2020/09/index.html": "archive-month",
     "404.html": "not-found",
     "van-ban/index.html": "documents",
     "van-ban/ke-hoach/index.html": "document-type",
@@ -77,9 +78,32 @@ def test_home_lists_the_latest_news(all_pages):
     assert cards[0].time.get_text() == "14/09/2020"
 
 
-def test_archives_group_by_vietnamese_month(all_pages):
-    months = [h.get_text() for h in all_pages["luu-tru/index.html"].select(".app-archive-month h2")]
-    assert months == ["Tháng 9, 2020"]
+def test_the_archive_lists_vietnamese_months_each_with_a_page_of_its_articles(all_pages):
+    archive = all_pages["luu-tru/index.html"]
+    assert [h.get_text() for h in archive.select(".app-archive-year h2")] == ["Năm 2020"]
+    months = archive.select(".app-archive-year__month")
+    assert [" ".join(m.get_text().split()) for m in months] == ["Tháng 9, 2020 (1 tin)"]
+    assert months[0].a["href"] == "/luu-tru/2020/09/"
+    month = all_pages["luu-tru/2020/09/index.html"]
+    assert month.h1.get_text() == "Tin bài tháng 9, 2020"
+    assert [a["href"] for a in month.select(".app-archive-month__item a")] == ["/" + SEED_ARTICLE_URL]
+    assert month.select_one(".app-archive-month__item time").get_text() == "14/09/2020"
+    assert month.select(".app-breadcrumbs a")[-1]["href"] == "/luu-tru/"
+
+
+def test_each_month_of_the_archive_links_the_months_before_and_after(fixture_site):
+    for month in ("03", "05", "06"):
+        fixture_site.write(f"tin-co-so/{month}.md", article(title=f"Tin tháng {month}", date=f"2024-{month}-10"))
+    output = fixture_site.build()
+    archive = parse(output / "luu-tru" / "index.html")
+    assert [a["href"] for a in archive.select(".app-archive-year__month a")] == [
+        "/luu-tru/2024/06/", "/luu-tru/2024/05/", "/luu-tru/2024/03/"]
+    may = parse(output / "luu-tru" / "2024" / "05" / "index.html")
+    assert [(a["rel"], a["href"]) for a in may.select(".app-pagination a")] == [
+        (["prev"], "/luu-tru/2024/06/"), (["next"], "/luu-tru/2024/03/")]
+    assert [a.get_text() for a in may.select(".app-archive-month__item a")] == ["Tin tháng 05"]
+    newest = parse(output / "luu-tru" / "2024" / "06" / "index.html")
+    assert [a["href"] for a in newest.select(".app-pagination a")] == ["/luu-tru/2024/05/"]
 
 
 def test_stylesheet_is_mobile_first_with_a_print_section(site):

@@ -151,6 +151,7 @@ PAGE_TYPES = {
     "tags": [],
     "authors": [],
     "archives": [],
+    "archive-month": [],
     "search": [],
     "poll-results": [check_poll_archive],
     "documents": [],

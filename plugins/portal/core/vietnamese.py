@@ -5,6 +5,7 @@ import unicodedata
 import zoneinfo
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 
 LOCALE = "vi"
 
@@ -30,6 +31,11 @@ def short_date(value: datetime.date) -> str:
 def month_year(value: datetime.date) -> str:
     """'Tháng 9, 2020': the heading of a month in the archives."""
     return format_date(value, "'Tháng' M, y", locale=LOCALE)
+
+
+def number(value: int) -> str:
+    """'10.000': a count as Vietnamese writes it."""
+    return format_decimal(value, locale=LOCALE)
 
 
 # --- Unicode ------------------------------------------------------------------

@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 
 import jinja2
-from babel.numbers import format_decimal
 
 from ..core.build_time import BuildTimeError
 from ..core.build_time import build_time as core_build_time
 from ..core.problems import BuildFailed, Problem
 from ..core.settings import load_settings
+from ..core.vietnamese import number as vietnamese_number
 from ..core.vietnamese import site_timezone
 from ..render.slots import fill_page
 from .data import Poll, PollDataError, load_polls
@@ -57,11 +57,6 @@ def next_change(settings, after: datetime.datetime) -> datetime.datetime | None:
     return min(moments, default=None)
 
 
-def vi_number(value: int) -> str:
-    """27503517 -> '27.503.517', the Vietnamese way."""
-    return format_decimal(value, locale="vi")
-
-
 def vi_time(moment: datetime.datetime, zone) -> str:
     """'17:00 ngày 31/05/2024', in the site's time zone."""
     return moment.astimezone(zone).strftime("%H:%M ngày %d/%m/%Y")
@@ -87,11 +82,11 @@ def poll_view(poll: Poll, zone) -> dict:
         total = sum(poll.results.counts)
         view["results"] = {
             "taken_text": vi_time(poll.results.taken, zone),
-            "total_text": vi_number(total),
+            "total_text": vietnamese_number(total),
             "rows": [
                 {
                     "text": text,
-                    "count_text": vi_number(count),
+                    "count_text": vietnamese_number(count),
                     "percent_text": f"{round(100 * count / total) if total else 0}%",
                     # The bar's length, as an SVG attribute: no inline style for the CSP.
                     "bar_width": f"{100 * count / total if total else 0:.1f}%",

@@ -1,7 +1,9 @@
 """Menu, sort orders and per-article links, prepared for the templates to
 display (templates show data; they do not compute it)."""
 
+import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ..core import vietnamese
 
@@ -31,10 +33,8 @@ def prepare_listings(generator):
         key=lambda category: (order.get(category.name, len(order)), key(category.name)),
     )
 
-    months = defaultdict(list)
-    for article in generator.dates:  # newest first
-        months[article.date.date().replace(day=1)].append(article)
-    context["ARCHIVE_MONTHS"] = list(months.items())
+    context["ARCHIVE_MONTHS"] = archive_months(generator.dates, context)
+    context["ARCHIVE_YEARS"] = archive_years(context["ARCHIVE_MONTHS"])
 
     context["FRONT_SECTIONS"] = front_sections(context["PORTAL_MENU"], generator.categories,
                                                context["articles"], context["DEFAULT_PAGINATION"])
@@ -62,6 +62,34 @@ class ArticleList(list):
         if known is None or known[0] != len(self):
             known = self.__dict__["_ids"] = (len(self), frozenset(map(id, self)))
         return id(item) in known[1]
+
+
+@dataclass
+class ArchiveMonth:
+    """A month of the archive: its page lists the month's articles, newest first."""
+
+    first_day: datetime.date
+    articles: list
+    url: str
+    save_as: str
+
+
+def archive_months(dates, settings) -> list[ArchiveMonth]:
+    """The months with articles, newest first (`dates`: newest first)."""
+    months = defaultdict(list)
+    for article in dates:
+        months[article.date.date().replace(day=1)].append(article)
+    return [ArchiveMonth(first_day, articles, settings["ARCHIVE_MONTH_URL"].format(date=first_day),
+                         settings["ARCHIVE_MONTH_SAVE_AS"].format(date=first_day))
+            for first_day, articles in months.items()]
+
+
+def archive_years(months: list[ArchiveMonth]) -> list[tuple[int, list[ArchiveMonth]]]:
+    """The archive page's index: [(year, its months), ...], newest first."""
+    years = defaultdict(list)
+    for month in months:
+        years[month.first_day.year].append(month)
+    return list(years.items())
 
 
 def front_sections(menu, categories, articles, first_page_size) -> list:

@@ -43,7 +43,7 @@ COLLECTIONS = frozenset({
     "articles", "dates", "tags", "categories", "authors", "related_posts",
     "drafts", "hidden_articles", "draft_pages", "hidden_pages", "period_archives",
     "static_content", "generated_content", "static_links", "staticfiles",
-    "ARCHIVE_MONTHS", "FRONT_SECTIONS", "all_articles",
+    "ARCHIVE_MONTHS", "ARCHIVE_YEARS", "FRONT_SECTIONS", "all_articles",
     # The documents feature's library (no template shows it), and the home
     # page's newest documents (each lists the articles citing it).
     "PORTAL_DOCUMENTS", "LATEST_DOCUMENTS",
@@ -61,7 +61,9 @@ TEMPLATE_READS: dict[str, frozenset] = {
     "category": frozenset(),
     "tag": frozenset(),
     "author": frozenset(),
-    "archives": frozenset({"ARCHIVE_MONTHS"}),
+    "archives": frozenset({"ARCHIVE_YEARS"}),
+    # its own month, and the months before and after it, passed for it
+    "archive_month": frozenset(),
     "tags": frozenset({"tags"}),
     "categories": frozenset({"categories"}),
     "authors": frozenset({"authors"}),

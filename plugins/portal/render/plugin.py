@@ -3,6 +3,7 @@ signals keep weak references)."""
 
 from pelican import signals
 
+from .archive_pages import archive_months_generator
 from .assets import add_theme_assets, rename_assets
 from .listings import prepare_listings
 from .parallel_writer import rendering_generator
@@ -17,5 +18,6 @@ def register():
     signals.generator_init.connect(add_template_filters)
     signals.article_generator_finalized.connect(prepare_listings)
     signals.get_writer.connect(selective_writer)
+    signals.get_generators.connect(archive_months_generator)
     signals.get_generators.connect(rendering_generator)  # renders what the writer held
     signals.finalized.connect(rename_assets)

@@ -220,8 +220,8 @@ def _link(existing: str, new: str) -> None:
 
 class _RendersOnly:
     """A template that renders only the wanted pages of a paginated list
-    (by Pelican's `output_file` variable); the others come out empty, in the
-    staging folder, and are never used."""
+    (by Pelican's `output_file` variable); the others come out empty, and
+    SelectiveWriter writes no file for them."""
 
     def __init__(self, template, wanted: set[str]):
         self.template = template
@@ -255,6 +255,13 @@ class SelectiveWriter(Writer):
 
     def write_feed(self, *args, **kwargs):
         return None  # the preview has no feeds
+
+    def _open_w(self, filename, encoding, override=False):
+        # The other pages of a paginated list render empty (_RendersOnly):
+        # no file for them (at 10,000 articles, 1,500 files a title edit).
+        if os.path.relpath(filename, self.output_path) not in self.settings["PORTAL_WRITE_ONLY"]:
+            return io.StringIO()
+        return super()._open_w(filename, encoding, override)
 
 
 def selective_writer(pelican):

@@ -1,4 +1,4 @@
-"""The filters our templates use: theme asset addresses and Vietnamese dates.
+"""The filters our templates use: theme asset addresses, Vietnamese dates and numbers.
 (Features add their own, e.g. search.plugin's `search_words`.)"""
 
 from ..core import vietnamese
@@ -17,4 +17,5 @@ def add_template_filters(generator):
         vi_long_date=vietnamese.long_date,
         vi_short_date=vietnamese.short_date,
         vi_month_year=vietnamese.month_year,
+        vi_number=vietnamese.number,
     )
