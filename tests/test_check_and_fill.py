@@ -5,7 +5,6 @@ import json
 import subprocess
 import sys
 
-import bs4
 import pytest
 
 from conftest import SEED_ARTICLE_URL, copy_project, damage, parse
@@ -118,9 +117,9 @@ def test_many_pages_are_checked_on_every_core_with_the_same_result(site, setting
     ]
 
 
-# Each check, on a deliberately broken copy of a real page. The checks parse
-# only the parts they read (PartsTheChecksRead): a part the filter failed to
-# build would show here as a missing problem or as a problem on a good page.
+# Each check, on a deliberately broken copy of a real page: a check that
+# looked in the wrong place would show here as a missing problem or as a
+# problem on a good page.
 BROKEN_PAGES = [
     ("404.html", "<title>", "<title></title><x-title>", "<title> is missing or empty"),
     ("index.html", 'data-page-type="home"', 'data-page-type="nonsense"',
@@ -139,6 +138,8 @@ BROKEN_PAGES = [
      "article shows no author (.app-article-meta__author)"),
     (SEED_ARTICLE_URL, 'class="app-article__body"', 'class="x"', "article body (.app-article__body) is empty"),
     (SEED_ARTICLE_URL, 'rel="canonical"', 'rel="x"', 'article has no <link rel="canonical" href>'),
+    ("van-ban/2020/ke-hoach-01.html", 'class="app-document__fields"', 'class="x"',
+     "document page has no list of its fields (dl.app-document__fields)"),
     ("ket-qua-binh-chon/index.html", "<!--/poll-archive-->", "",
      "the poll archive slot lacks its <!--poll-archive--> ... <!--/poll-archive--> markers"),
     ("404.html", "Trang", "Tra\u0300ng", "text is not in composed Unicode (NFC); "
@@ -153,6 +154,12 @@ def test_each_check_finds_its_problem(site, settings, copy_of, page, old, new, e
     damage(output, page, old, new)
     problems = [str(p) for p in check_and_fill(output, settings)]
     assert problems == [f"output/{page}: {expected}"]
+
+
+def test_an_empty_page_is_one_problem_saying_so(site, settings, copy_of):
+    output = copy_of(site)
+    (output / "404.html").write_text("", encoding="utf-8")
+    assert [str(p) for p in check_and_fill(output, settings)] == ["output/404.html: the page is empty"]
 
 
 @pytest.fixture
@@ -275,7 +282,7 @@ def test_the_memory_is_tied_to_the_slots_markers_and_the_parser(tmp_path, monkey
         '"<!--polls-slot-->"', '"<!--polls-->"'), encoding="utf-8")
     assert checks_identity_in(project) != before  # the checks look for other markers now
 
-    for library, name in ((bs4, "__version__"), (etree, "LXML_VERSION"), (etree, "LIBXML_VERSION")):
+    for library, name in ((etree, "LXML_VERSION"), (etree, "LIBXML_VERSION")):
         with monkeypatch.context() as patched:
             patched.setattr(library, name, "another version")
             assert step.checks_identity() != before, name

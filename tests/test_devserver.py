@@ -529,8 +529,8 @@ def test_the_server_restarts_with_new_code_and_stops_for_new_requirements(tmp_pa
 
         # A stricter check: the restarted server checks every page with it.
         checks.write_text(working.replace(
-            "    problems.extend(check_polls_slot(soup))\n",
-            "    problems.extend(check_polls_slot(soup))\n    problems.append(\"a check added since\")\n"),
+            "    problems.extend(check_polls_slot(root))\n",
+            "    problems.extend(check_polls_slot(root))\n    problems.append(\"a check added since\")\n"),
             encoding="utf-8")
         server.wait_for(lambda: server.printed("output/index.html: a check added since"),
                         "the new check did not run")

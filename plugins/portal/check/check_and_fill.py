@@ -22,7 +22,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-import bs4
 from lxml import etree
 
 from ..core.code_identity import modules_deciding, source_digest
@@ -74,8 +73,8 @@ CHECKS_SOURCE = source_digest(modules_deciding(page_checks))
 
 def checks_identity() -> str:
     """Everything besides a page's bytes that decides its problems: the
-    checks as loaded, the parser (BeautifulSoup, lxml, libxml2) and Python."""
-    parts = [CHECKS_SOURCE, bs4.__version__, etree.LXML_VERSION, etree.LIBXML_VERSION, sys.version]
+    checks as loaded, the parser (lxml, libxml2) and Python."""
+    parts = [CHECKS_SOURCE, etree.LXML_VERSION, etree.LIBXML_VERSION, sys.version]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

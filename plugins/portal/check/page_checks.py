@@ -3,141 +3,127 @@
 Each template marks its type in <body data-page-type="...">. A page without
 the marker was not made by our theme (Pelican falls back to its own theme
 when ours lacks a template), and that is a problem too.
+
+Pages are read with lxml alone: 0.3 ms a page, against 2.4 ms for
+BeautifulSoup over lxml (even building only the parts read), on the 1,811
+pages of the bench's 1,000 articles; at 10,000 articles the checks were
+some 40 CPU-seconds of a clean build.
 """
 
 import datetime
 import unicodedata
 
-from bs4 import BeautifulSoup, Comment
-from bs4.filter import ElementFilter
+import lxml.html
+from lxml import etree
 
 from ..render.slots import POLL_ARCHIVE, POLLS, Slot
 
+_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+
 
 def _text(element) -> str:
-    return " ".join(element.get_text(" ").split()) if element else ""
+    """Its text as a reader sees it: every piece, spaces folded (comments left out)."""
+    return " ".join(" ".join(element.itertext()).split()) if element is not None else ""
 
 
-class PartsTheChecksRead(ElementFilter):
-    """Builds only the elements the checks below read, and their contents.
+def _first(root, path: str):
+    found = root.xpath(path)
+    return found[0] if found else None
 
-    Building a whole page into BeautifulSoup costs about 3.5 ms; these parts
-    about 2 ms, and most of that is lxml handing every tag to Python. <html>
-    and <body> are not built (their contents would be the whole page), but
-    their attributes are kept as they pass. A check that reads another
-    element must name it here, or it finds nothing and reports a problem.
-    """
 
-    ELEMENTS = frozenset({"title", "meta", "link", "h1", "time"})
-    MARKED = (POLLS.attribute, POLL_ARCHIVE.attribute)
-    CLASSES = frozenset({"app-article-meta__author", "app-article__body", "app-document__fields"})
-
-    def __init__(self):
-        super().__init__()
-        self.roots: dict[str, dict] = {}  # "html", "body": their attributes
-
-    def allow_tag_creation(self, nsprefix, name, attrs) -> bool:
-        if name in self.ELEMENTS:
-            return True
-        if name in ("html", "body"):
-            self.roots.setdefault(name, dict(attrs or {}))
-            return False
-        if not attrs:
-            return False
-        if any(mark in attrs for mark in self.MARKED):
-            return True
-        classes = attrs.get("class") or ""
-        if isinstance(classes, str):
-            classes = classes.split()
-        return not self.CLASSES.isdisjoint(classes)
-
-    def allow_string_creation(self, string) -> bool:
-        return False  # text outside the parts above: only the NFC check reads it, on the raw page
+def _has(attribute: str, word: str) -> str:
+    """An XPath test: `word` is one of the words of `attribute` (a class, a rel)."""
+    return f'contains(concat(" ", normalize-space(@{attribute}), " "), " {word} ")'
 
 
 def problems_in_page(html: str) -> list[str]:
     """Every problem with one generated page (its HTML text)."""
-    parts = PartsTheChecksRead()
-    soup = BeautifulSoup(html, "lxml", parse_only=parts)
-    return check_text_form(html) + check_page(soup, parts.roots)
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8"), parser=_PARSER)
+    except etree.ParserError:
+        return ["the page is empty"]
+    return check_text_form(html) + check_page(root)
 
 
-def check_every_page(soup: BeautifulSoup, roots: dict) -> list[str]:
+def check_every_page(root) -> list[str]:
     problems = []
-    if roots.get("html", {}).get("lang") != "vi":
+    if root.get("lang") != "vi":
         problems.append('<html> must have lang="vi"')
-    if not _text(soup.find("title")):
+    if not _text(_first(root, "//title")):
         problems.append("<title> is missing or empty")
-    if soup.find("meta", attrs={"name": "viewport"}) is None:
+    if _first(root, '//meta[@name="viewport"]') is None:
         problems.append('<meta name="viewport"> is missing')
-    problems.extend(check_polls_slot(soup))
+    problems.extend(check_polls_slot(root))
     return problems
 
 
-def check_marked_slot(soup: BeautifulSoup, slot: Slot) -> list[str]:
+def check_marked_slot(root, slot: Slot) -> list[str]:
     """Exactly one element with the slot's attribute, holding the start and
     end comments that the fill (and `invoke polls`) finds again."""
-    slots = soup.find_all(attrs={slot.attribute: True})
+    slots = root.xpath(f"//*[@{slot.attribute}]")
     if len(slots) != 1:
         return [f"has {len(slots)} {slot.name}s ([{slot.attribute}]); it must have exactly 1"]
-    markers = [c.strip() for c in slots[0].find_all(string=lambda s: isinstance(s, Comment))]
+    markers = [(comment.text or "").strip() for comment in slots[0].iter(etree.Comment)]
     if markers.count(slot.start[4:-3]) != 1 or markers.count(slot.end[4:-3]) != 1:
         return [f"the {slot.name} lacks its {slot.start} ... {slot.end} markers"]
     return []
 
 
-def check_polls_slot(soup: BeautifulSoup) -> list[str]:
-    return check_marked_slot(soup, POLLS)
+def check_polls_slot(root) -> list[str]:
+    return check_marked_slot(root, POLLS)
 
 
-def check_poll_archive(soup: BeautifulSoup) -> list[str]:
+def check_poll_archive(root) -> list[str]:
     """The poll results page keeps the markers `invoke polls` refills."""
-    return check_marked_slot(soup, POLL_ARCHIVE)
+    return check_marked_slot(root, POLL_ARCHIVE)
 
 
-def check_article(soup: BeautifulSoup) -> list[str]:
+def check_article(root) -> list[str]:
     problems = []
-    headings = soup.find_all("h1")
-    declared = soup.find("meta", attrs={"property": "og:title"})
-    title = " ".join(declared.get("content", "").split()) if declared else ""
+    headings = root.xpath("//h1")
+    declared = _first(root, '//meta[@property="og:title"]')
+    title = " ".join((declared.get("content") or "").split()) if declared is not None else ""
     if len(headings) != 1:
         problems.append(f"article has {len(headings)} <h1>; it must have exactly 1")
     elif _text(headings[0]) != title:
         problems.append(f'<h1> "{_text(headings[0])}" differs from the title "{title}"')
-    time = soup.find("time", datetime=True)
+    time = _first(root, "//time[@datetime]")
     if time is None:
         problems.append("article has no <time datetime>")
     else:
         try:
-            datetime.datetime.fromisoformat(time["datetime"])
+            datetime.datetime.fromisoformat(time.get("datetime"))
         except ValueError:
-            problems.append(f'<time datetime="{time["datetime"]}"> is not ISO 8601')
-    if not _text(soup.find(class_="app-article-meta__author")):
+            problems.append(f'<time datetime="{time.get("datetime")}"> is not ISO 8601')
+    if not _text(_first(root, f"//*[{_has('class', 'app-article-meta__author')}]")):
         problems.append("article shows no author (.app-article-meta__author)")
-    body = soup.find(class_="app-article__body")
-    if not _text(body) and (body is None or body.find("img") is None):  # one photo is a body too
+    body = _first(root, f"//*[{_has('class', 'app-article__body')}]")
+    if not _text(body) and (body is None or _first(body, ".//img") is None):  # one photo is a body too
         problems.append("article body (.app-article__body) is empty")
-    canonical = soup.find("link", rel="canonical")
-    if canonical is None or not canonical.get("href"):
-        problems.append('article has no <link rel="canonical" href>')
+    problems.extend(_canonical_problems(root, "article"))
     return problems
 
 
-def check_document(soup: BeautifulSoup) -> list[str]:
+def check_document(root) -> list[str]:
     """A document's page: one heading, its fields, its date, its address."""
     problems = []
-    headings = soup.find_all("h1")
+    headings = root.xpath("//h1")
     if len(headings) != 1 or not _text(headings[0]):
         problems.append(f"document page has {len(headings)} <h1>; it must have exactly 1, not empty")
-    fields = soup.find(class_="app-document__fields")
-    if fields is None or fields.name != "dl" or not fields.find("dt"):
+    fields = _first(root, f"//*[{_has('class', 'app-document__fields')}]")
+    if fields is None or fields.tag != "dl" or _first(fields, ".//dt") is None:
         problems.append("document page has no list of its fields (dl.app-document__fields)")
-    if soup.find("time", datetime=True) is None:
+    if _first(root, "//time[@datetime]") is None:
         problems.append("document page has no <time datetime> (its date)")
-    canonical = soup.find("link", rel="canonical")
-    if canonical is None or not canonical.get("href"):
-        problems.append('document page has no <link rel="canonical" href>')
+    problems.extend(_canonical_problems(root, "document page"))
     return problems
+
+
+def _canonical_problems(root, what: str) -> list[str]:
+    canonical = _first(root, f"//link[{_has('rel', 'canonical')}]")
+    if canonical is None or not canonical.get("href"):
+        return [f'{what} has no <link rel="canonical" href>']
+    return []
 
 
 PAGE_TYPES = {
@@ -171,13 +157,14 @@ def check_text_form(html: str) -> list[str]:
     return ["text is not in composed Unicode (NFC); a source file or template needs saving as NFC"]
 
 
-def check_page(soup: BeautifulSoup, roots: dict) -> list[str]:
-    """Every problem with one generated page, one short phrase each; `roots`
-    holds the attributes of its <html> and <body>."""
-    page_type = roots.get("body", {}).get("data-page-type")
+def check_page(root) -> list[str]:
+    """Every problem with one generated page (its parsed <html>), one short
+    phrase each."""
+    body = _first(root, "/html/body")
+    page_type = body.get("data-page-type") if body is not None else None
     if page_type not in PAGE_TYPES:
         return ["not made by our theme (no known body[data-page-type])"]
-    problems = check_every_page(soup, roots)
+    problems = check_every_page(root)
     for check in PAGE_TYPES[page_type]:
-        problems.extend(check(soup))
+        problems.extend(check(root))
     return problems
