@@ -593,15 +593,18 @@ def test_edits_are_patched_into_the_kept_build_without_running_pelican(fixture_s
     last whole build kept in memory, and shows what a clean build shows."""
     monkeypatch.chdir(fixture_site.root)
     texts = many_articles(fixture_site)
+    page = "Title: Giới thiệu\nSlug: gioi-thieu\nSummary: Về Đảng bộ huyện.\n\nLịch sử Đảng bộ.\n"
+    fixture_site.write("pages/gioi-thieu.md", page)
     preview = preview_of(fixture_site)
     assert preview.rebuild() and preview.last == "rebuilt"
     edits = {
-        "tin-3": texts[3] + "\nMột đoạn mới, có [liên kết](/tin-co-so/tin-so-4.html).\n",  # its page only
-        "tin-12": texts[12].replace("Title: Tin số 12", "Title: Tin số mười hai"),  # lists, tags, neighbours
-        "tin-7": texts[7].replace("Summary: Tóm tắt tin số 7.", "Summary: Tóm tắt mới của tin bảy."),
+        "tin-co-so/tin-3": texts[3] + "\nMột đoạn mới, có [liên kết](/tin-co-so/tin-so-4.html).\n",  # its page only
+        "tin-co-so/tin-12": texts[12].replace("Title: Tin số 12", "Title: Tin số mười hai"),  # lists, tags...
+        "tin-co-so/tin-7": texts[7].replace("Summary: Tóm tắt tin số 7.", "Summary: Tóm tắt mới của tin bảy."),
+        "pages/gioi-thieu": page + "\nThêm một đoạn về truyền thống.\n",  # a page, not an article
     }
     for number, (name, text) in enumerate(edits.items(), start=1):
-        edited = fixture_site.content / "tin-co-so" / f"{name}.md"
+        edited = fixture_site.content / f"{name}.md"
         edited.write_text(text, encoding="utf-8")
         later(edited, 5 * number)
         runs = PelicanRuns()
