@@ -89,6 +89,7 @@ def test_the_archive_lists_vietnamese_months_each_with_a_page_of_its_articles(al
     assert [a["href"] for a in month.select(".app-archive-month__item a")] == ["/" + SEED_ARTICLE_URL]
     assert month.select_one(".app-archive-month__item time").get_text() == "14/09/2020"
     assert month.select(".app-breadcrumbs a")[-1]["href"] == "/luu-tru/"
+    assert month.select_one('.app-nav [aria-current="page"]').get_text() == "Lưu trữ"  # its section
 
 
 def test_each_month_of_the_archive_links_the_months_before_and_after(fixture_site):

@@ -24,6 +24,7 @@ Files Pelican ignores (IGNORE_FILES: editors' swap and backup files) are
 not watched.
 """
 
+import gc
 import hashlib
 import os
 import subprocess
@@ -133,7 +134,10 @@ class Preview:
                 # rebuild() build again, so these are what the build read.
                 headers = {path: header_of(path) for path in files if path.endswith(".md")}
                 self.finish()  # never swap the whole site under a running index
-                self.kept = None  # freed before a build makes another
+                # Freed before a build makes another: its articles and
+                # context refer to each other, so only the collector can.
+                self.kept = None
+                gc.collect()
                 kept = KeptBuild()
                 build_site(self.settings_file, **{**self.overrides, "LOAD_CONTENT_CACHE": load,
                                                   KEPT_BUILD: kept})
