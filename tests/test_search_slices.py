@@ -214,3 +214,37 @@ def test_a_slice_is_indexed_again_only_when_its_pages_indexed_content_changed(tm
     site.build()
     assert list(read_manifest(output)) == ["2024"]
     assert not (output / "pagefind" / "2016").exists()
+
+
+def test_two_small_slices_are_indexed_side_by_side_and_a_full_one_alone():
+    """Pagefind's memory grows with the pages it reads: two runs at once only
+    while their pages together fit in one full slice (search.index._PageBudget)."""
+    import threading
+    import time
+
+    from portal.search.index import _PageBudget
+
+    budget = _PageBudget(10)
+    started, finish = [], threading.Event()
+
+    def run(pages):
+        with budget.taking(pages):
+            started.append(pages)
+            finish.wait(10)
+
+    with budget.taking(4), budget.taking(5):  # 9 pages: both under way at once
+        assert budget.left == 1
+        later = threading.Thread(target=run, args=(8,))
+        later.start()
+        time.sleep(0.3)
+        assert started == []  # 4 + 5 + 8 pages would pass 10: it waits
+    deadline = time.monotonic() + 10
+    while not started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert started == [8] and budget.left == 2
+    finish.set()
+    later.join(10)
+    assert budget.left == 10
+    with budget.taking(25):  # more than the whole budget: all of it, so alone
+        assert budget.left == 0
+    assert budget.left == 10

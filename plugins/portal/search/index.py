@@ -1,7 +1,8 @@
 """Site search with Pagefind: indexed at build time, searched in the browser.
 
 The index is built in slices (slices.py), each by a Pagefind run of its
-own, one at a time, and only when its pages' indexed content changed:
+own, only when its pages' indexed content changed, and two side by side
+when together they are no larger than one slice can be (_index_slices):
 
     pagefind/slices.json        the slices, newest first, with their digests
     pagefind/2024/              one Pagefind bundle per slice
@@ -20,13 +21,17 @@ import os
 import re
 import shutil
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 
 from ..core.external_tools import ToolTimedOut, run_tool
 from ..core.problems import Problem
 from ..core.vietnamese import fold_d
-from .slices import INDEX_FOLDER, IndexedPage, index_slices, indexed_pages, slice_digest
+from ..core.workers import workers_can_help
+from .slices import INDEX_FOLDER, MAX_PAGES_PER_SLICE, IndexedPage, index_slices, indexed_pages, slice_digest
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -98,16 +103,18 @@ def build_search_index(site_dir, timeout: float | None = None, previous=None) ->
     digests = {piece.name: slice_digest(piece.pages, identity) for piece in slices}
     here = read_manifest(site)
     before = read_manifest(previous) if previous else {}
+    changed = []
     for piece in slices:
-        name, pages = piece.name, piece.pages
+        name = piece.name
         if here.get(name) == digests[name] and (index / name).is_dir():
             continue
         if before.get(name) == digests[name] and (Path(previous) / INDEX_FOLDER / name).is_dir():
             _replace_folder(index / name, Path(previous) / INDEX_FOLDER / name, copy=True)
             continue
-        found = index_slice(site, name, pages, PAGEFIND_TIMEOUT if timeout is None else timeout)
-        if found:
-            return found
+        changed.append(piece)
+    found = _index_slices(site, changed, PAGEFIND_TIMEOUT if timeout is None else timeout)
+    if found:
+        return found
     _remove_all_but(index, {piece.name for piece in slices})
     # search.js reads it: which slices, newest first, which years each holds
     # (it says which it searched) and which hold the documents.
@@ -116,6 +123,51 @@ def build_search_index(site_dir, timeout: float | None = None, previous=None) ->
                            for piece in slices]}
     _write_atomically(index / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
     return []
+
+
+def _index_slices(site: Path, pieces: list, timeout: float) -> list[Problem]:
+    """Index `pieces`, two Pagefind runs at a time while their pages together
+    are no more than MAX_PAGES_PER_SLICE. Pagefind's memory grows with the
+    pages it reads, so two small slices side by side never need more than
+    one full slice alone (at 10,000 articles, whose slices are full, they
+    run one after another, and a clean build stays under issue 16's 1 GB);
+    a small site's index takes about a second less (1,000 articles: 2.0-2.3 s
+    against 3.0-3.3 s). The first problem stops the slices not yet started."""
+    budget = _PageBudget(MAX_PAGES_PER_SLICE)
+    problems: list[list[Problem]] = []
+
+    def index_one(piece) -> None:
+        with budget.taking(len(piece.pages)):
+            if not problems:
+                found = index_slice(site, piece.name, piece.pages, timeout)
+                if found:
+                    problems.append(found)
+
+    with ThreadPoolExecutor(2 if workers_can_help() else 1) as pool:
+        list(pool.map(index_one, pieces))
+    return problems[0] if problems else []
+
+
+class _PageBudget:
+    """How many pages the Pagefind runs under way may read together; a run
+    larger than the whole budget waits until it has it all, and runs alone."""
+
+    def __init__(self, pages: int):
+        self.whole = self.left = pages
+        self.changed = threading.Condition()
+
+    @contextmanager
+    def taking(self, pages: int):
+        pages = min(pages, self.whole)
+        with self.changed:
+            self.changed.wait_for(lambda: self.left >= pages)
+            self.left -= pages
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.left += pages
+                self.changed.notify_all()
 
 
 def index_slice(site: Path, name: str, pages: list[IndexedPage], timeout: float) -> list[Problem]:

@@ -4,7 +4,8 @@ slice's indexed content is, as a digest.
 Pagefind holds every page it parses in memory until it writes its index
 (about 0.4 MB a Vietnamese article; 4 GB at 10,000 articles), with no
 setting to bound it. So the site is indexed in slices, one Pagefind run
-each, one at a time: slices by the year of the pages' dates (a year with
+each, never more pages at once than one full slice (index._index_slices:
+two small ones side by side): slices by the year of the pages' dates (a year with
 more than MAX_PAGES_PER_SLICE pages is cut between months, and years with
 few pages are grouped, see slice_pages), the documents apart from the
 articles (index_slices). The browser merges them (search.js).
