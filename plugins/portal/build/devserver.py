@@ -5,8 +5,8 @@ the pages whose inputs changed are rendered, build.site), except that a
 change to articles' bodies, titles or summaries only re-renders the pages
 that show them in place (preview.py), from the last whole build kept in
 memory (resident.py: no Pelican run, about a second at any size of site),
-and refreshes the search index in the background. When a rebuild fails, the problems are printed and the last
-good site stays on screen.
+and refreshes the search index in the background. When a rebuild fails,
+the problems are printed and the last good site stays on screen.
 
 What the preview shows is what a full build of the files as they are now
 would show, and it fails where a full build fails:

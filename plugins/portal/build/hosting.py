@@ -30,6 +30,7 @@ from pelican.plugins.precompress import compress_files
 
 from ..core.problems import BuildFailed, Problem, display_path
 from ..migrate.redirects import OldAddress, RedirectTableError, read_table, table_path
+from ..read.content_files import published_contents
 
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 # Pages, photos and files keep their names when they change: a browser asks again each time
@@ -375,10 +376,8 @@ def remember_pages_for_redirects(generators):
     """Pelican's all_generators_finalized signal."""
     contents_of_sources.clear()
     statics_of_files.clear()
-    for generator in generators:
-        for name in ("articles", "translations", "pages"):
-            for content in getattr(generator, name, []):
-                contents_of_sources[os.path.abspath(content.source_path)] = content
+    for source, _generator, content in published_contents(generators):
+        contents_of_sources[source] = content
     # Pelican's own index of static files (photos the photo pipeline keeps
     # out of output/ included), shared by every generator.
     statics = generators[0].context.get("static_content", {}) if generators else {}

@@ -31,6 +31,7 @@ import markupsafe
 
 from ..core.problems import BuildFailed
 from ..documents.citations import MARKER as CITATION_MARKER
+from ..read.content_files import published_contents
 from ..read.header import read_header
 from .hosting import forget_sources
 from .lock import build_lock
@@ -47,11 +48,8 @@ pages_of_sources: dict[str, tuple[str, str]] = {}
 def remember_pages_of_sources(generators):
     """Pelican's all_generators_finalized signal."""
     pages_of_sources.clear()
-    for generator in generators:
-        for name in ("articles", "translations", "pages"):
-            for content in getattr(generator, name, []):
-                pages_of_sources[os.path.abspath(content.source_path)] = (
-                    content.save_as, f"{generator.settings['SITEURL']}/{content.url}")
+    for source, generator, content in published_contents(generators):
+        pages_of_sources[source] = (content.save_as, f"{generator.settings['SITEURL']}/{content.url}")
 
 
 def header_of(path) -> str | None:

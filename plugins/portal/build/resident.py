@@ -34,6 +34,7 @@ from pelican.generators import ArticlesGenerator
 
 from ..core.problems import BuildFailed
 from ..images.plugin import photos_outside_a_build
+from ..read.content_files import published_contents
 from ..read.links import check_internal_links
 from ..read.plugin import unpublished_addresses
 from ..render.selective_writer import SelectiveWriter
@@ -72,13 +73,9 @@ class KeptBuild:
     def contents_of(self, paths) -> dict | None:
         """{source file: (its generator, its article or page)}, None when one
         of `paths` is not a published article or page of the kept build."""
-        wanted, found = set(paths), {}
-        for generator in self.generators:
-            for name in ("articles", "translations", "pages"):
-                for content in getattr(generator, name, []):
-                    path = os.path.abspath(content.source_path)
-                    if path in wanted:
-                        found[path] = (generator, content)
+        wanted = set(paths)
+        found = {source: (generator, content)
+                 for source, generator, content in published_contents(self.generators) if source in wanted}
         return found if len(found) == len(wanted) else None
 
 

@@ -27,6 +27,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 
 from ..core.problems import ContentError, display_path, report_problem
+from ..read.content_files import published_contents
 from ..read.links import line_of
 from .markup import add_photos, templates_stamp
 from .photos import PhotoError, is_photo
@@ -86,8 +87,7 @@ def want_published_photos(generator) -> None:
     articles are not among them), cached articles included."""
     if _build is None:
         return
-    for name in ("articles", "translations", "pages"):
-        _want_photos_of(getattr(generator, name, []))
+    _want_photos_of(content for _source, _generator, content in published_contents([generator]))
 
 
 def _want_photos_of(contents) -> None:

@@ -82,3 +82,17 @@ def unpublished_file_problem(path: str) -> str | None:
         return (f"is not published: no article links to it; link to it from an article with "
                 f"({{static}}{name}), or remove it")
     return None
+
+
+# A Pelican generator's lists of what a build publishes (drafts and hidden
+# files are in others, or nowhere: read.plugin.keep_hidden_private).
+PUBLISHED_LISTS = ("articles", "translations", "pages")
+
+
+def published_contents(generators):
+    """(source file, its generator, the article or page) for everything
+    Pelican's `generators` publish, the source file as an absolute path."""
+    for generator in generators:
+        for name in PUBLISHED_LISTS:
+            for content in getattr(generator, name, []):
+                yield os.path.abspath(content.source_path), generator, content

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 from pelican import signals
 
 from ..core.problems import ContentError, display_path, report_problem
-from .content_files import static_file_problem, unpublished_file_problem
+from .content_files import published_contents, static_file_problem, unpublished_file_problem
 from .header import address_of
 from .links import check_internal_links
 from .read_ahead import read_articles_ahead, read_pages_ahead, stop_reading_ahead
@@ -164,9 +164,8 @@ _written_contents = []
 
 def remember_contents(generators):
     _written_contents.clear()
+    _written_contents.extend(content for _source, _generator, content in published_contents(generators))
     for generator in generators:
-        for name in ("articles", "translations", "pages"):
-            _written_contents.extend(getattr(generator, name, []))
         for name in ("drafts", "drafts_translations", "draft_pages", "draft_translations"):
             _remember_unpublished(getattr(generator, name, []))
 
