@@ -660,3 +660,25 @@ def test_an_edit_a_kept_build_cannot_show_is_left_to_a_whole_build(fixture_site,
     assert preview.rebuild() and preview.last == "rebuilt"
     preview.finish()
     assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean")
+
+
+def test_the_previews_whole_builds_keep_the_pages_an_edit_does_not_change(fixture_site, tmp_path, monkeypatch):
+    """A date edit is a whole build in the preview, and an incremental one:
+    the pages whose inputs did not change are kept without being rendered.
+    (The kept build, in the settings, filled up as the build went: every
+    page's inputs looked new, and every page was rendered again.)"""
+    from portal.build import site
+
+    monkeypatch.chdir(fixture_site.root)
+    texts = many_articles(fixture_site)
+    preview = preview_of(fixture_site)
+    assert preview.rebuild()
+    edited = fixture_site.content / "tin-co-so" / "tin-12.md"
+    edited.write_text(texts[12].replace("Date: 2024-05-13", "Date: 2024-05-14"), encoding="utf-8")
+    later(edited)
+    assert preview.rebuild() and preview.last == "rebuilt"
+    stats = dict(site.last_build_stats)
+    pages = stats["rendered"] + stats["kept"]
+    assert stats["kept"] - stats["same_bytes"] > pages // 2, stats  # kept on their inputs alone
+    preview.finish()
+    assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean")

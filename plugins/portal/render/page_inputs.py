@@ -80,11 +80,13 @@ TEMPLATE_READS: dict[str, frozenset] = {
     "document": frozenset(),
 }
 
-# Not inputs: where this build writes, and what is filled in after it.
+# Not inputs: where this build writes, what it keeps of itself (the
+# preview's PORTAL_KEPT_BUILD, which fills up as pages are asked for), and
+# what is filled in after it.
 NOT_INPUTS = frozenset({
     "OUTPUT_PATH", "PORTAL_WRITE_INTO", "PORTAL_WRITE_ONLY", "PORTAL_POLL_BLOCKS",
-    "PORTAL_LAST_PAGES", "PORTAL_RENDERED_PAGES", "localsiteurl", "output_file",
-    "LOAD_CONTENT_CACHE", "PORTAL_CONTENT_GONE",
+    "PORTAL_LAST_PAGES", "PORTAL_RENDERED_PAGES", "PORTAL_KEPT_BUILD", "localsiteurl",
+    "output_file", "LOAD_CONTENT_CACHE", "PORTAL_CONTENT_GONE",
 })
 # What a Pelican content or taxonomy object carries that is not its own data.
 _NOT_FIELDS = frozenset({"settings", "_context"})
