@@ -136,7 +136,10 @@ def test_title_and_summary_edits_re_render_what_a_full_build_would_change(fixtur
 
     edited.write_text(texts[12].replace("Date: 2024-05-13", "Date: 2023-01-01"), encoding="utf-8")
     os.utime(edited, (time.time() + 30, time.time() + 30))
-    assert preview.rebuild() and preview.last == "rebuilt"  # a date moves the article between pages
+    # A date moves the article between pages: the kept build is grouped again.
+    assert preview.rebuild() and preview.last.startswith("re-rendered ")
+    preview.finish()
+    assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "full-date")
 
 
 # Body edits that change pages other than the article's own, which lists
@@ -151,8 +154,8 @@ BODY_SHOWN_ELSEWHERE = {
 
 
 @pytest.mark.parametrize("edit", BODY_SHOWN_ELSEWHERE)
-def test_a_body_edit_that_other_pages_show_rebuilds_what_a_full_build_changes(fixture_site, tmp_path,
-                                                                                monkeypatch, edit):
+def test_a_body_edit_that_other_pages_show_re_renders_what_a_full_build_changes(fixture_site, tmp_path,
+                                                                                   monkeypatch, edit):
     monkeypatch.chdir(fixture_site.root)
     shutil.copytree(ROOT / "content" / "van-ban", fixture_site.content / "van-ban")
     photo_files.small_jpeg(fixture_site.content / "images" / "hoi-nghi.jpg", 800, 600, color=(20, 120, 200))
@@ -164,7 +167,9 @@ def test_a_body_edit_that_other_pages_show_rebuilds_what_a_full_build_changes(fi
     assert preview.rebuild() and preview.last == "rebuilt"
     edited.write_text(text.replace(before, after), encoding="utf-8")
     later(edited)
-    assert preview.rebuild() and preview.last == "rebuilt"
+    # More than the article's own page: the kept build, grouped again.
+    assert preview.rebuild() and preview.last.startswith("re-rendered ") and preview.last != "re-rendered 1 page(s)"
+    preview.finish()
     assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean")
 
 
@@ -567,7 +572,7 @@ def test_the_content_cache_still_spares_reading_when_nothing_it_depends_on_chang
     edited.write_text(edited.read_text(encoding="utf-8").replace("Date: 2024-05-03", "Date: 2024-06-03"),
                       encoding="utf-8")
     later(edited)
-    assert preview.rebuild() and preview.last == "rebuilt" and read == [str(edited)]
+    assert preview.rebuild_everything() and preview.last == "rebuilt" and read == [str(edited)]
 
 
 class PelicanRuns:
@@ -676,9 +681,85 @@ def test_the_previews_whole_builds_keep_the_pages_an_edit_does_not_change(fixtur
     edited = fixture_site.content / "tin-co-so" / "tin-12.md"
     edited.write_text(texts[12].replace("Date: 2024-05-13", "Date: 2024-05-14"), encoding="utf-8")
     later(edited)
-    assert preview.rebuild() and preview.last == "rebuilt"
+    assert preview.rebuild_everything() and preview.last == "rebuilt"  # as after a template's edit
     stats = dict(site.last_build_stats)
     pages = stats["rendered"] + stats["kept"]
     assert stats["kept"] - stats["same_bytes"] > pages // 2, stats  # kept on their inputs alone
     preview.finish()
     assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean")
+
+
+def test_edits_that_move_articles_are_grouped_again_in_the_kept_build(fixture_site, tmp_path, monkeypatch):
+    """build.resident: a date, tags, an author, a summary with a new address,
+    a new article, a new draft: the kept build groups its articles again
+    without running Pelican, and the site is what a clean build makes."""
+    monkeypatch.chdir(fixture_site.root)
+    texts = many_articles(fixture_site)
+    preview = preview_of(fixture_site)
+    assert preview.rebuild() and preview.last == "rebuilt"
+    new_article = article(title="Tin mới nhất", slug="tin-moi-nhat", date="2024-06-30", tags="Thẻ mới",
+                          author="Tác giả mới", summary="Tin mới nhất.", body="Nội dung tin mới nhất.")
+    edits = [
+        ("tin-co-so/tin-3.md", texts[3].replace("Date: 2024-05-04", "Date: 2024-05-20")),  # moves in every list
+        ("tin-co-so/tin-12.md", texts[12].replace("Tags: Thẻ 0", "Tags: Thẻ 1, Thẻ hai")),  # a new tag's page
+        ("tin-co-so/tin-7.md", texts[7].replace("Author: Tác giả 1", "Author: Tác giả 0")),
+        ("tin-co-so/tin-moi.md", new_article),  # a new article, first in every list
+        ("tin-co-so/nhap.md", article(title="Bản nháp", slug="nhap", status="draft")),
+        ("tin-co-so/tin-moi.md", new_article.replace("Date: 2024-06-30", "Date: 2023-01-01")),  # a month gone
+    ]
+    for number, (name, text) in enumerate(edits, start=1):
+        edited = fixture_site.content / name
+        edited.write_text(text, encoding="utf-8")
+        later(edited, 5 * number)
+        runs = PelicanRuns()
+        try:
+            assert preview.rebuild() and preview.last.startswith("re-rendered "), name
+        finally:
+            runs.stop()
+        assert runs.count == 0, name
+        preview.finish()
+        assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / f"clean-{number}"), name
+
+
+def test_a_deleted_article_or_a_mistake_in_a_grouped_edit_is_as_a_build_says(fixture_site, tmp_path, monkeypatch,
+                                                                               capsys):
+    """A deleted article nobody links to is grouped out of the kept build; one
+    another article links to, and a new article at a taken address, fail
+    with the build's own line and leave the site as it was."""
+    monkeypatch.chdir(fixture_site.root)
+    texts = many_articles(fixture_site)
+    linking = fixture_site.content / "tin-co-so" / "tin-5.md"
+    linking.write_text(texts[5] + "\nXem [tin sáu]({filename}tin-6.md).\n", encoding="utf-8")
+    preview = preview_of(fixture_site)
+    assert preview.rebuild()
+
+    (fixture_site.content / "tin-co-so" / "tin-20.md").unlink()
+    runs = PelicanRuns()
+    try:
+        assert preview.rebuild() and preview.last.startswith("re-rendered ")
+    finally:
+        runs.stop()
+    assert runs.count == 0
+    preview.finish()
+    assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean-deleted")
+
+    before = fixture_site.snapshot()
+    taken = fixture_site.content / "tin-co-so" / "trung.md"
+    taken.write_text(article(title="Trùng địa chỉ", slug="tin-so-3"), encoding="utf-8")
+    later(taken)
+    capsys.readouterr()
+    runs = PelicanRuns()
+    try:
+        assert not preview.rebuild()
+    finally:
+        runs.stop()
+    assert runs.count == 0  # found as the kept build was grouped again
+    assert ('content/tin-co-so/tin-3.md: Slug "tin-so-3" is also used by content/tin-co-so/trung.md'
+            in capsys.readouterr().out)
+    assert fixture_site.snapshot() == before
+    taken.unlink()
+
+    (fixture_site.content / "tin-co-so" / "tin-6.md").unlink()
+    assert not preview.rebuild()
+    assert 'content/tin-co-so/tin-5.md:11: link to "tin-6.md" points to no file' in capsys.readouterr().out
+    assert fixture_site.snapshot() == before

@@ -342,3 +342,15 @@ def test_the_documents_pages_are_made_of_their_documents_and_a_document_edit_bui
     incremental = project.build("incremental")
     assert site_module.last_build_stats["kept"] > 0
     assert_same_site(incremental, project.build("clean"))
+
+
+def test_the_poll_blocks_are_compared_as_text():
+    """A build passes the poll blocks as Markup, the preview's rebuilds as
+    str: the same blocks, so a page rendered to the same bytes is kept."""
+    from markupsafe import Markup
+
+    from portal.render.selective_writer import blocks_digest
+
+    text = '<p class="app-poll-archive__empty">Chưa có cuộc bình chọn nào kết thúc.</p>'
+    assert blocks_digest({"archive": Markup(text)}) == blocks_digest({"archive": text})
+    assert blocks_digest({"archive": text}) != blocks_digest({"archive": text + " "})

@@ -41,8 +41,8 @@ from ..editor import status as editor_status
 from ..search.index import build_search_index
 from . import preview
 from .content_cache import ContentCache, Stamp, cache_key, content_stamps, ignored_name
-from .preview import edit_reach, header_of, pages_linking_to, rebuild_pages
-from .resident import KEPT_BUILD, KeptBuild, renderer_of_edits
+from .preview import Rendered, edit_reach, header_of, pages_linking_to, rebuild_pages
+from .resident import KEPT_BUILD, KeptBuild, renderer_of_edits, renderer_of_regrouping
 from .site import build_site
 
 PLUGIN = Path(__file__).resolve().parent.parent  # plugins/portal, as imported
@@ -126,9 +126,9 @@ class Preview:
         load = self.content_cache.open_for_build(key, set(files), trusted=not self.unsure)
         settings["LOAD_CONTENT_CACHE"] = load
         try:
-            rendered = 0 if everything or self.unsure else self._rebuild_pages(changed, settings)
-            if rendered:
-                how = f"re-rendered {rendered} page(s)"
+            rendered = None if everything or self.unsure else self._rebuild_pages(changed, settings)
+            if rendered is not None:
+                how = f"re-rendered {len(rendered.pages)} page(s)"
             else:
                 # Read before the build: a file changed after this makes
                 # rebuild() build again, so these are what the build read.
@@ -157,26 +157,39 @@ class Preview:
         self.last = how
         return True, key
 
-    def _rebuild_pages(self, changed, settings) -> int:
-        """Re-render only the pages these edits can change: how many, or 0
-        when only a full build will do."""
-        if not self.stamps or not changed or not all(path in self.pages_of for path in changed):
-            return 0  # the first build, a new, deleted or non-article file
+    def _rebuild_pages(self, changed, settings) -> Rendered | None:
+        """Re-render only the pages these edits can change: what was
+        rendered, or None when only a full build will do."""
+        if not self.stamps or not changed:
+            return None  # the first build
         headers = {path: header_of(path) for path in changed}
-        reach = edit_reach(headers, self.headers)
+        known = all(path in self.pages_of for path in changed)
+        reach = edit_reach(headers, self.headers) if known else None
         if reach is None:
-            return 0
-        pages = {self.pages_of[path][0] for path in changed}
-        if reach == "links":
-            addresses = {self.pages_of[path][1] for path in changed}
-            pages |= set(pages_linking_to(settings["OUTPUT_PATH"], addresses))
-        render = renderer_of_edits(self.kept, changed) if self.kept else None
-        if not rebuild_pages(settings, sorted(pages), render):
-            return 0
+            # Articles move between pages, or a file is new: from the kept
+            # build, grouped again, or by a full build.
+            if not self.kept:
+                return None
+            rendered = rebuild_pages(settings, None, renderer_of_regrouping(self.kept, changed))
+            if rendered:
+                self.pages_of = dict(preview.pages_of_sources)
+        else:
+            pages = {self.pages_of[path][0] for path in changed}
+            if reach == "links":
+                addresses = {self.pages_of[path][1] for path in changed}
+                pages |= set(pages_linking_to(settings["OUTPUT_PATH"], addresses))
+            render = renderer_of_edits(self.kept, changed) if self.kept else None
+            rendered = rebuild_pages(settings, sorted(pages), render)
+        if not rendered:
+            return None
         # The next edit is judged against these headers, now shown everywhere.
-        self.headers.update(headers)
+        for path, header in headers.items():
+            if header is None:
+                self.headers.pop(path, None)  # deleted
+            else:
+                self.headers[path] = header
         self._index_in_background(settings["OUTPUT_PATH"])
-        return len(pages)
+        return rendered
 
     def finish(self) -> None:
         """Wait for the background search index: nothing is left half-done."""

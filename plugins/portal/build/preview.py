@@ -25,6 +25,7 @@ check runs on them, and each replaces its old version in one atomic rename.
 
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import markupsafe
@@ -132,22 +133,32 @@ def pages_linking_to(output, addresses: set[str]) -> list[str]:
     return sorted(found)
 
 
-def rebuild_pages(settings, pages: list[str], render=None) -> bool:
+@dataclass
+class Rendered:
+    """What a renderer made beside the site: the pages to put in its place
+    (paths inside OUTPUT_PATH), and the pages the site no longer has."""
+
+    pages: list[str]
+    gone: list[str] = field(default_factory=list)
+
+
+def rebuild_pages(settings, pages: list[str] | None, render=None) -> Rendered | None:
     """Re-render `pages` (paths inside OUTPUT_PATH) beside the site, check
     them, then put each in place with an atomic rename. `render(settings,
-    pages, staging)` writes them into `staging` (False: it cannot, and a
-    full build must do); by default Pelican reads the whole site as usual
-    (links and static files are checked against it) and renders only these
-    pages (build.resident renders them from the last build, kept in memory).
-    BuildFailed leaves the site as it was; so does a page that is not
-    made (False: a full build must say why).
+    pages, staging)` writes them into `staging` and says what it made
+    (None: it cannot, and a full build must do); by default Pelican reads
+    the whole site as usual (links and static files are checked against it)
+    and renders only these pages (build.resident renders them from the last
+    build, kept in memory, and finds which pages an edit changes: `pages`
+    None). BuildFailed leaves the site as it was; so does a page that is
+    not made (None: a full build must say why).
     Holds output/'s lock (build.lock), like a full build: never both at once."""
     output = real_folder(Path(settings["OUTPUT_PATH"]), "OUTPUT_PATH")
     with build_lock(output):
         return _rebuild_pages_locked(settings, pages, output, render or render_with_pelican)
 
 
-def render_with_pelican(settings, pages: list[str], staging: Path) -> bool:
+def render_with_pelican(settings, pages: list[str], staging: Path) -> Rendered:
     settings = {
         **settings,
         "DELETE_OUTPUT_DIRECTORY": False,
@@ -159,27 +170,31 @@ def render_with_pelican(settings, pages: list[str], staging: Path) -> bool:
     found = run_pelican(settings)
     if found:
         raise BuildFailed(found, "build")
-    return True
+    return Rendered(pages)
 
 
-def _rebuild_pages_locked(settings, pages: list[str], output: Path, render) -> bool:
+def _rebuild_pages_locked(settings, pages: list[str] | None, output: Path, render) -> Rendered | None:
     blocks, found = slot_blocks(settings)
     if found:
         raise BuildFailed(found, "check")
     staging = new_work_folder(output, "pages")  # this rebuild's own
     settings = {**settings, "PORTAL_POLL_BLOCKS": blocks}
     try:
-        if not render(settings, pages, staging):
-            return False
-        written = [staging / page for page in pages]
+        rendered = render(settings, pages, staging)
+        if not rendered:
+            return None
+        written = [staging / page for page in rendered.pages]
         if not all(path.is_file() for path in written):
-            return False
+            return None
         found = check_and_fill(staging, settings, shown_as=output.name, only=written, blocks=blocks)
         if found:
             raise BuildFailed(found, "check")
-        for page in pages:
+        for page in rendered.pages:
+            (output / page).parent.mkdir(parents=True, exist_ok=True)  # a new tag's page, say
             os.replace(staging / page, output / page)
-        return True
+        for page in rendered.gone:
+            (output / page).unlink(missing_ok=True)
+        return rendered
     finally:
         forget_sources()
         remove(staging)

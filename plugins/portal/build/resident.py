@@ -28,16 +28,24 @@ preview forgets it first: never two builds' objects in memory at once.
 
 import logging
 import os
+from collections import defaultdict
+from pathlib import Path
+
+from contextlib import contextmanager
 
 from pelican import signals
-from pelican.generators import ArticlesGenerator
+from pelican.contents import Article, Page
+from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
 
 from ..core.problems import BuildFailed
 from ..images.plugin import photos_outside_a_build
 from ..read.content_files import published_contents
 from ..read.links import check_internal_links
 from ..read.plugin import unpublished_addresses
-from ..render.selective_writer import SelectiveWriter
+from ..render.selective_writer import ChangedPagesWriter, SelectiveWriter
+from . import rendered_pages
+from .preview import Rendered
+from .safe_folders import real_folder
 from .site import collecting_problems, forget_rendered_texts
 
 # The setting through which a build fills a KeptBuild (the preview's).
@@ -70,6 +78,10 @@ class KeptBuild:
         for page in call.names(settings):
             self.calls[os.path.normpath(page)] = call
 
+    def published(self) -> set[str]:
+        """The source files of the articles and pages it publishes."""
+        return {source for source, _generator, _content in published_contents(self.generators)}
+
     def contents_of(self, paths) -> dict | None:
         """{source file: (its generator, its article or page)}, None when one
         of `paths` is not a published article or page of the kept build."""
@@ -99,13 +111,13 @@ def renderer_of_edits(kept: KeptBuild, changed: set[str]):
     """A renderer for preview.rebuild_pages that patches the files
     `changed` (absolute paths) into `kept` and renders from it."""
 
-    def render(settings, pages: list[str], staging) -> bool:
+    def render(settings, pages: list[str], staging) -> Rendered | None:
         contents = kept.contents_of(changed) if kept.complete else None
         if contents is None or not all(os.path.normpath(page) in kept.calls for page in pages):
-            return False
+            return None
         read = _read_again(kept, contents, settings)
         if read is None:
-            return False
+            return None
         for path, new in read.items():
             _take_fields(contents[path][1], new)
         forget_rendered_texts()  # Pelican's memo of the old texts, by object
@@ -116,28 +128,183 @@ def renderer_of_edits(kept: KeptBuild, changed: set[str]):
             forget_rendered_texts()
         if collector.problems:
             raise BuildFailed(collector.problems, "build")
-        return True
+        return Rendered(pages)
 
     return render
 
 
-def _read_again(kept: KeptBuild, contents: dict, settings) -> dict | None:
-    """{source file: the article or page read from it now}; None when one
-    moved (another address, status or language) or links to a static file
-    it did not link to, which a build must copy; BuildFailed on a problem."""
+def renderer_of_regrouping(kept: KeptBuild, changed: set[str]):
+    """A renderer for preview.rebuild_pages for edits that move articles
+    between pages (a date, tags, an author, a new article...): patches the
+    files `changed` into `kept`, groups its articles again as Pelican's
+    generators group them, and renders the pages whose inputs changed."""
+
+    def render(settings, pages, staging) -> Rendered | None:
+        if not kept.complete:
+            return None
+        sources = _sources(kept)
+        published = kept.published()
+        deleted = {path for path in changed if path not in sources}
+        if not deleted <= published or _linked_to(kept, deleted):
+            # A document, a poll, a photo...; a deleted article that others
+            # link to: a build's, which names each link.
+            return None
+        contents = kept.contents_of((changed - deleted) & published)
+        if contents is None:
+            return None
+        new = {path: sources[path] for path in changed - deleted if path not in contents}
+        read = _read_again(kept, contents, settings, new=new)
+        if read is None:
+            return None
+        kept.complete = False  # until grouped again: a failure leaves it to a whole build
+        for path, content in read.items():
+            if path in contents:
+                _take_fields(contents[path][1], content)
+        forget_rendered_texts()
+        try:
+            with collecting_problems() as collector:
+                _group_again(kept, sources, {path: read[path] for path in new}, deleted)
+                if not collector.problems:
+                    made = _write_changed(kept, settings, staging)
+        finally:
+            forget_rendered_texts()
+        if collector.problems:
+            raise BuildFailed(collector.problems, "build")
+        kept.unpublished = unpublished_addresses()
+        kept.complete = made is not None
+        return made
+
+    return render
+
+
+# A Pelican generator's lists of drafts (hidden files are in none: read.plugin.keep_hidden_private).
+DRAFT_LISTS = ("drafts", "drafts_translations", "draft_pages", "draft_translations")
+
+# Pelican's generators that read files, with where they find them and what
+# they make of each.
+_READING = {ArticlesGenerator: ("ARTICLE_PATHS", "ARTICLE_EXCLUDES", Article),
+            PagesGenerator: ("PAGE_PATHS", "PAGE_EXCLUDES", Page)}
+
+
+def _sources(kept: KeptBuild) -> dict[str, tuple]:
+    """{source file (absolute): (its generator, what it makes)} of the files
+    Pelican's generators would read now, in the order they find them."""
+    found = {}
+    for generator in kept.generators:
+        where = _READING.get(type(generator))
+        if where:
+            paths, excludes, content_class = where
+            for relative in generator.get_files(generator.settings[paths], exclude=generator.settings[excludes]):
+                found[os.path.abspath(os.path.join(generator.path, relative))] = (generator, content_class)
+    return found
+
+
+def _linked_to(kept: KeptBuild, deleted: set[str]) -> bool:
+    """Whether an article or page kept links to one of the `deleted` files:
+    by its address or its file name ({filename}); one that merely names
+    them too is left to a build."""
+    published = list(published_contents(kept.generators))
+    needles = {needle for source, _generator, content in published if source in deleted
+               for needle in (content.url, os.path.basename(source))}
+    return any(needle in text for source, _generator, content in published if source not in deleted
+               for text in (content._content or "", getattr(content, "_summary", None) or "")
+               for needle in needles)
+
+
+def _group_again(kept: KeptBuild, sources: dict, new: dict, deleted: set[str]) -> None:
+    """Pelican's grouping of the kept articles and pages, and what follows it
+    (its signals, our listings, the documents' citing articles), as a build
+    runs it after reading: each generator's generate_context, given the
+    contents it has (`new`: those read now) instead of reading them; the
+    `deleted` files' are forgotten."""
+    found = kept.generators[0].context["generated_content"]  # for {filename} links, as Pelican keeps it
+    for name, content in list(found.items()):
+        if content is not None and os.path.abspath(content.source_path) in deleted:
+            del found[name]
+    known = {source: content for source, _generator, content in published_contents(kept.generators)}
+    known.update((os.path.abspath(content.source_path), content) for generator in kept.generators
+                 for name in DRAFT_LISTS for content in getattr(generator, name, []))
+    known.update(new)
+    for generator in kept.generators:
+        if type(generator) in _READING:
+            files = {os.path.relpath(source, generator.path): source
+                     for source, (owner, _class) in sources.items() if owner is generator}
+            with _replaying(generator, files, known):
+                generator.generate_context()
+        elif hasattr(generator, "generate_context") and not isinstance(generator, StaticGenerator):
+            generator.generate_context()  # ours: made from the context
+    signals.all_generators_finalized.send(kept.generators)
+    for generator in kept.generators:
+        if hasattr(generator, "refresh_metadata_intersite_links"):
+            generator.refresh_metadata_intersite_links()
+
+
+@contextmanager
+def _replaying(generator, files: dict[str, str], known: dict):
+    """`generator`'s generate_context finds `files` ({as it names them:
+    source}) and, for each, the content `known` has for it; one it has not
+    (a draft, a hidden article: not kept in the lists) it reads as usual,
+    from Pelican's cache. Its cache is not saved: it is the whole build's."""
+    for name in ("categories", "tags", "authors"):  # as ArticlesGenerator.__init__ makes them
+        if hasattr(generator, name):
+            setattr(generator, name, defaultdict(list))
+    generator.get_files = lambda paths, exclude=None, extensions=None: list(files)
+    generator.get_cached_data = lambda relative, default=None: known.get(files[relative], default)
+    generator.save_cache = generator.cache_data = lambda *args: None
+    generator.readers.save_cache = lambda: None
+    try:
+        yield
+    finally:
+        for name in ("get_files", "get_cached_data", "save_cache", "cache_data"):
+            del generator.__dict__[name]
+        del generator.readers.__dict__["save_cache"]
+
+
+def _write_changed(kept: KeptBuild, settings, staging) -> Rendered | None:
+    """Render into `staging` the pages whose inputs differ from those of the
+    page in the site (render.selective_writer.ChangedPagesWriter); the pages
+    the site has that the kept build no longer makes are gone."""
+    site = real_folder(Path(settings["OUTPUT_PATH"]), "OUTPUT_PATH")
+    record = {}
+    calls = KeptBuild()
+    writer = ChangedPagesWriter(None, settings={
+        **kept.settings, "PORTAL_WRITE_INTO": str(staging), "PORTAL_RENDERED_PAGES": record,
+        "PORTAL_LAST_PAGES": rendered_pages.last_build(settings, site),
+        "PORTAL_POLL_BLOCKS": settings["PORTAL_POLL_BLOCKS"], KEPT_BUILD: calls})
+    if not writer.same_blocks:
+        return None  # a poll opened or closed: every page's blocks, a build's
+    for generator in kept.generators:
+        if hasattr(generator, "generate_output") and not isinstance(generator, StaticGenerator):
+            generator.generate_output(writer)
+    gone = sorted(set(kept.calls) - set(calls.calls))
+    kept.calls = calls.calls
+    return Rendered(sorted(record["rendered"]), gone)
+
+
+def _read_again(kept: KeptBuild, contents: dict, settings, new: dict | None = None) -> dict | None:
+    """{source file: the article or page read from it now}, of the kept
+    `contents` and the `new` files ({source: (generator, content class)});
+    None when a kept one moved (another address, status or language), or
+    one links to a static file the site does not have, which a build must
+    copy; BuildFailed on a problem."""
     read = {}
+    files = {path: (generator, type(old)) for path, (generator, old) in contents.items()}
+    files.update(new or {})
     with collecting_problems() as collector:
         with photos_outside_a_build(kept.settings, settings["OUTPUT_PATH"]) as photos:
-            for path, (generator, old) in contents.items():
-                new = _read(generator, path, type(old))
-                if new is not None:  # else reported
-                    read[path] = new
-                    photos.append(new)
-        if any(_moved(contents[path][1], new) for path, new in read.items()):
+            for path, (generator, content_class) in files.items():
+                content = _read(generator, path, content_class)
+                if content is not None:  # else reported
+                    read[path] = content
+                    if content.status == "published":
+                        photos.append(content)
+        if any(_moved(contents[path][1], content) for path, content in read.items() if path in contents):
             return None  # a build says what it finds
+        if any(content.get_static_links() for path, content in read.items() if path not in contents):
+            return None
         if not collector.problems:
-            check_internal_links(list(read.values()), settings["OUTPUT_PATH"], settings["SITEURL"],
-                                 kept.unpublished)
+            published = [content for content in read.values() if content.status == "published"]
+            check_internal_links(published, settings["OUTPUT_PATH"], settings["SITEURL"], kept.unpublished)
     if collector.problems:
         raise BuildFailed(collector.problems, "build")
     return read

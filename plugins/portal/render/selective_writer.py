@@ -33,8 +33,9 @@ def text_digest(text: str) -> str:
 
 
 def blocks_digest(blocks) -> str:
-    """The poll blocks a page was rendered with (filled in again after)."""
-    return text_digest(repr(sorted((blocks or {}).items())))
+    """The poll blocks a page was rendered with (filled in again after), as
+    text: a build has them as Markup, the preview's rebuilds as str."""
+    return text_digest(repr(sorted((name, str(text)) for name, text in (blocks or {}).items())))
 
 
 class LastBuild:
@@ -204,6 +205,22 @@ class IncrementalWriter(Writer):
             return io.StringIO()  # Pelican writes the empty rendering into it
         if os.path.lexists(filename) and filename not in self._overridden_files:
             os.unlink(filename)  # a new file, never a write through a link to the last site
+        return super()._open_w(filename, encoding, override)
+
+
+class ChangedPagesWriter(IncrementalWriter):
+    """The preview's edits that move articles between pages (build.resident):
+    the pages whose inputs changed since the site in place (PORTAL_LAST_PAGES)
+    are rendered into PORTAL_WRITE_INTO; the others are left where they are,
+    and nothing is written for them."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(settings["PORTAL_WRITE_INTO"], settings=settings)
+
+    def _open_w(self, filename, encoding, override=False):
+        if self.keeping.pop(filename, None) is not None:
+            self._written_files.add(filename)
+            return io.StringIO()  # the site's own file stays
         return super()._open_w(filename, encoding, override)
 
 
