@@ -15,6 +15,7 @@ the dev server, which is already running, waits for).
 import contextlib
 import json
 import os
+import re
 import resource
 import sys
 import time
@@ -125,6 +126,30 @@ def preview_builder(content, output, cache, **extra):
     return run
 
 
+# The article an editor adds (and then deletes) in the rebuild timings.
+ADDED = "bai-moi-cua-bench.md"
+
+
+def header_edits(edit_file: Path, original: str, number: int) -> dict:
+    """{what the timing is called: the edit}, in order: a new date (the
+    article moves in every list), new tags, a new article, that article
+    deleted. Each starts from the file before it."""
+    added = edit_file.with_name(ADDED)
+
+    def rewrite(field, value):
+        return lambda: edit_file.write_text(
+            re.sub(rf"^{field}: .*$", f"{field}: {value}", original, count=1, flags=re.M), encoding="utf-8")
+
+    return {
+        "redated": rewrite("Date", f"2030-01-{number + 1:02d} 08:00"),
+        "retagged": rewrite("Tags", f"Chuyển đổi số, Thủ tục mới {number + 1}"),
+        "added": lambda: (edit_file.write_text(original, encoding="utf-8"), added.write_text(
+            re.sub(r"^Slug: .*$", "Slug: bai-moi-cua-bench", original, count=1, flags=re.M)
+            .replace("Title: ", "Title: Bài mới: ", 1), encoding="utf-8")),
+        "removed": lambda: added.unlink(),
+    }
+
+
 BUILDERS = {"ours": ours_builder, "pelican": pelican_builder}
 REBUILDERS = {"ours": preview_builder, "pelican": pelican_builder}
 
@@ -190,8 +215,18 @@ def main(argv):
                 result["retitled"].append(time.perf_counter() - started)
                 edit_file.write_text(original, encoding="utf-8")
                 run()  # back to the original, so the next body edit is a body edit only
+                # Edits that move the article between pages, each from the original.
+                for name, edit in header_edits(edit_file, original, number).items():
+                    edit()
+                    settle()
+                    started = time.perf_counter()
+                    run()
+                    result.setdefault(name, []).append(time.perf_counter() - started)
+                edit_file.write_text(original, encoding="utf-8")
+                run()
         finally:
             edit_file.write_text(original, encoding="utf-8")
+            edit_file.with_name(ADDED).unlink(missing_ok=True)
     # This process alone, without the Pagefind binary that build_site runs.
     result["python_memory"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))

@@ -742,6 +742,15 @@ def test_a_deleted_article_or_a_mistake_in_a_grouped_edit_is_as_a_build_says(fix
     assert runs.count == 0
     preview.finish()
     assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean-deleted")
+    # The record of the site's pages follows: the next edit renders none of
+    # these again unless it changes them.
+    from portal.build import rendered_pages
+    from portal.render.selective_writer import LastBuild
+
+    settings = load_settings(str(ROOT / "pelicanconf.py"), CACHE_PATH=str(fixture_site.root / "cache"))
+    last = LastBuild(rendered_pages.last_build(settings, fixture_site.output))
+    assert sorted(last.pages) == sorted(html_of(fixture_site.output))
+    assert all(last.file_if_unchanged(page) for page in last.pages)
 
     before = fixture_site.snapshot()
     taken = fixture_site.content / "tin-co-so" / "trung.md"

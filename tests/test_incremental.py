@@ -354,3 +354,39 @@ def test_the_poll_blocks_are_compared_as_text():
     text = '<p class="app-poll-archive__empty">Chưa có cuộc bình chọn nào kết thúc.</p>'
     assert blocks_digest({"archive": Markup(text)}) == blocks_digest({"archive": text})
     assert blocks_digest({"archive": text}) != blocks_digest({"archive": text + " "})
+
+
+def test_a_kept_request_makes_the_local_contexts_pelicans_writer_renders_with(tmp_path, monkeypatch):
+    """The preview's kept build asks whether a request's pages stay before
+    Pelican's writer makes them (render.selective_writer.ChangedPagesWriter):
+    from local contexts of its own making, which must describe each page as
+    the one Pelican renders it with, lists of many pages included."""
+    from portal.build.resident import KeptBuild
+    from portal.render.page_inputs import PageInputs
+    from portal.render.selective_writer import IncrementalWriter
+
+    rendered = {}
+    real = IncrementalWriter.render_or_keep
+
+    def remember(writer, template, localcontext):
+        rendered[os.path.normpath(localcontext["output_file"])] = (template.name, writer.context,
+                                                                   dict(localcontext))
+        return real(writer, template, localcontext)
+
+    monkeypatch.setattr(IncrementalWriter, "render_or_keep", remember)
+    project = Project(tmp_path)
+    for number in range(14, 40):  # lists of several pages
+        project.write(f"tin-co-so/bai-{number}.md", news(number))
+    kept = KeptBuild()
+    build_site(str(ROOT / "pelicanconf.py"), PATH=str(project.content), THEME=str(project.theme),
+               OUTPUT_PATH=str(tmp_path / "output"), CACHE_PATH=str(tmp_path / "cache"), PORTAL_KEPT_BUILD=kept,
+               **NOW)
+    inputs = PageInputs("")
+    made = {}
+    for call in {id(call): call for call in kept.calls.values()}.values():
+        for name, localcontext in call.local_contexts(kept.settings):
+            made[os.path.normpath(name)] = inputs.page_digest(call.template.name, call.context, localcontext)
+    assert made.keys() == rendered.keys()
+    assert any("/trang-3/" in page for page in made)
+    for page, (template_name, context, localcontext) in rendered.items():
+        assert made[page] == inputs.page_digest(template_name, context, localcontext), page

@@ -11,16 +11,20 @@ edit reaches (`edit_reach`):
   article's page and every page that links to it, since an article's title
   and summary are shown only beside links to it (lists, neighbours,
   same-category lists);
-- anything else (date, tags, category, a document cited or no longer
-  cited, a photo of the body, a new or deleted file...) moves
-  articles between pages: a build of the whole site (build.site), which is
-  incremental too: it renders only the pages whose inputs changed
-  (render.page_inputs), links the others from output/, and swaps.
+- anything else (date, tags, a document cited or no longer cited, a
+  photo of the body, a new or deleted file...) moves articles between
+  pages: the last whole build, kept in memory, is grouped again with the
+  edit and renders the pages whose inputs changed (build.resident); what it
+  cannot show (a new address, a category, a document, a poll...) is a build
+  of the whole site (build.site), which is incremental too: it renders only
+  the pages whose inputs changed (render.page_inputs), links the others
+  from output/, and swaps.
 
 Those pages are rendered beside the site from the last whole build, kept
 in the preview server's memory with the edit patched in (build.resident),
 or, when none is kept, by Pelican with a writer that writes only them; the
-check runs on them, and each replaces its old version in one atomic rename.
+check runs on them, and each replaces its old version in one atomic rename
+(pages no longer made are deleted then).
 """
 
 import os
@@ -34,6 +38,7 @@ from ..core.problems import BuildFailed
 from ..documents.citations import MARKER as CITATION_MARKER
 from ..read.content_files import published_contents
 from ..read.header import read_header
+from . import rendered_pages
 from .hosting import forget_sources
 from .lock import build_lock
 from .safe_folders import new_work_folder, real_folder, remove
@@ -140,6 +145,9 @@ class Rendered:
 
     pages: list[str]
     gone: list[str] = field(default_factory=list)
+    # {page: [inputs digest, rendered digest]} of `pages`, for the record of
+    # the site's pages (build.rendered_pages), when the renderer knows them.
+    inputs: dict = field(default_factory=dict)
 
 
 def rebuild_pages(settings, pages: list[str] | None, render=None) -> Rendered | None:
@@ -194,6 +202,8 @@ def _rebuild_pages_locked(settings, pages: list[str] | None, output: Path, rende
             os.replace(staging / page, output / page)
         for page in rendered.gone:
             (output / page).unlink(missing_ok=True)
+        if rendered.inputs or rendered.gone:
+            rendered_pages.update(settings, output, rendered.inputs, rendered.gone)
         return rendered
     finally:
         forget_sources()

@@ -54,6 +54,28 @@ def remember(settings, staging: Path, site_folder: Path, rendered: dict) -> dict
             "checks": checks_identity(), "pages": pages}
 
 
+def update(settings, site_folder: Path, replaced: dict, gone) -> None:
+    """After pages of the site in `site_folder` were replaced in place (the
+    preview's kept build, grouped again: build.resident), their entries
+    ({page: [inputs digest, rendered digest]}) as their files are now, and
+    the pages deleted forgotten: the next edit keeps them if it can.
+    Nothing when the record is not that site's."""
+    record = last_build(settings, site_folder)
+    if record is None:
+        return
+    pages = record.setdefault("pages", {})
+    for page, (inputs, digest) in replaced.items():
+        try:
+            stat = os.lstat(site_folder / page)
+        except OSError:
+            pages.pop(page, None)
+            continue
+        pages[page] = [inputs, digest, stat.st_ino, stat.st_size, stat.st_mtime_ns]
+    for page in gone:
+        pages.pop(page, None)
+    save(settings, record)
+
+
 def save(settings, record: dict) -> None:
     path = _record_path(settings)
     aside = path.with_name(f".{FILE}.{os.getpid()}")

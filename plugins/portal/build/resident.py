@@ -1,6 +1,7 @@
 """The preview's last build, kept in memory, and edits patched into it: an
 article's body, title or summary saved shows in about a second, however
-many articles the site has.
+many articles the site has; an edit that moves articles between pages in
+a second at 1,000 articles, without running Pelican.
 
 Re-rendering one page through Pelican (preview.render_with_pelican) still
 runs Pelican over every file: at 10,000 articles, 23 s for one page (reading
@@ -8,7 +9,8 @@ each article from the cache, sorting, grouping by tag...). An edit that
 keeps the header (preview.edit_reach) changes one article's own fields and
 nothing else of that work. So the preview server keeps what its last whole
 build made (KeptBuild: Pelican's generators, with their articles and
-context, and the writer's request for every page), and for such an edit:
+context, and the writer's request for every page), and for such an edit
+(renderer_of_edits):
 
 1. reads each saved file again with its generator's own readers, so that
    what runs as a build reads an article runs again: our reader's checks,
@@ -20,10 +22,23 @@ context, and the writer's request for every page), and for such an edit:
 4. renders the pages the edit reaches with their kept requests, beside the
    site; build.preview checks them and renames each into place.
 
+An edit that moves articles between pages (a date, tags, an author, a
+photo or a citation, a new article, a deleted one: renderer_of_regrouping)
+is read the same way (new files too), and then the kept build is grouped
+again as a build groups what it read: each of Pelican's generators runs its
+generate_context over the kept articles instead of reading (_replaying),
+with every signal, so that our listings, checks (two articles at one
+address...) and the documents' citing articles are made again. Every page
+is then asked for, and the writer renders those whose inputs differ from
+the page in the site (render.selective_writer.ChangedPagesWriter); the
+pages no longer made are deleted with the swap.
+
 What it cannot do as a build would (an address, status or language that
-changed, a new link to a static file, a page it has no request for), it
-leaves to a build (False). A whole build replaces what was kept, and the
-preview forgets it first: never two builds' objects in memory at once.
+changed, a new link to a static file, a page it has no request for, a
+deleted file another links to, a document, a poll), it leaves to a build
+(None). A failure while grouping leaves the kept build to the next whole
+build. A whole build replaces what was kept, and the preview forgets it
+first: never two builds' objects in memory at once.
 """
 
 import logging
@@ -68,6 +83,7 @@ class KeptBuild:
         self.settings: dict | None = None
         self.calls: dict = {}  # {page: the writer's request that makes it}
         self.unpublished: dict[str, tuple[str, str]] = {}
+        self.inputs = None  # what its pages were made of (render.page_inputs.PageInputs)
         self.complete = False  # the build ran to its end
 
     def __repr__(self) -> str:  # settings are compared as text (build.up_to_date)
@@ -120,6 +136,8 @@ def renderer_of_edits(kept: KeptBuild, changed: set[str]):
             return None
         for path, new in read.items():
             _take_fields(contents[path][1], new)
+        if kept.inputs:
+            kept.inputs.forget(content for _generator, content in contents.values())
         forget_rendered_texts()  # Pelican's memo of the old texts, by object
         try:
             with collecting_problems() as collector:
@@ -165,7 +183,7 @@ def renderer_of_regrouping(kept: KeptBuild, changed: set[str]):
             with collecting_problems() as collector:
                 _group_again(kept, sources, {path: read[path] for path in new}, deleted)
                 if not collector.problems:
-                    made = _write_changed(kept, settings, staging)
+                    made = _write_changed(kept, settings, staging, changed)
         finally:
             forget_rendered_texts()
         if collector.problems:
@@ -260,25 +278,30 @@ def _replaying(generator, files: dict[str, str], known: dict):
         del generator.readers.__dict__["save_cache"]
 
 
-def _write_changed(kept: KeptBuild, settings, staging) -> Rendered | None:
+def _write_changed(kept: KeptBuild, settings, staging, changed: set[str]) -> Rendered | None:
     """Render into `staging` the pages whose inputs differ from those of the
     page in the site (render.selective_writer.ChangedPagesWriter); the pages
-    the site has that the kept build no longer makes are gone."""
+    the site has that the kept build no longer makes are gone. The articles
+    not `changed` are described as for the kept pages (PageInputs.carry)."""
     site = real_folder(Path(settings["OUTPUT_PATH"]), "OUTPUT_PATH")
     record = {}
     calls = KeptBuild()
+    unchanged = [content for source, _generator, content in published_contents(kept.generators)
+                 if source not in changed]
     writer = ChangedPagesWriter(None, settings={
         **kept.settings, "PORTAL_WRITE_INTO": str(staging), "PORTAL_RENDERED_PAGES": record,
         "PORTAL_LAST_PAGES": rendered_pages.last_build(settings, site),
-        "PORTAL_POLL_BLOCKS": settings["PORTAL_POLL_BLOCKS"], KEPT_BUILD: calls})
+        "PORTAL_POLL_BLOCKS": settings["PORTAL_POLL_BLOCKS"], KEPT_BUILD: calls},
+        carried=kept.inputs.carry(unchanged) if kept.inputs else None)
     if not writer.same_blocks:
         return None  # a poll opened or closed: every page's blocks, a build's
     for generator in kept.generators:
         if hasattr(generator, "generate_output") and not isinstance(generator, StaticGenerator):
             generator.generate_output(writer)
     gone = sorted(set(kept.calls) - set(calls.calls))
-    kept.calls = calls.calls
-    return Rendered(sorted(record["rendered"]), gone)
+    kept.calls, kept.inputs = calls.calls, calls.inputs
+    return Rendered(sorted(record["rendered"]), gone,
+                    inputs={page: record["pages"][page] for page in record["rendered"]})
 
 
 def _read_again(kept: KeptBuild, contents: dict, settings, new: dict | None = None) -> dict | None:

@@ -139,11 +139,18 @@ class PageInputs:
     each article is described once, the site once, and each kind of value
     is looked up once (`_describer_of`)."""
 
-    def __init__(self, fixed: str):
+    def __init__(self, fixed: str, carried: dict | None = None):
         self.fixed = fixed  # theme, code: the same for every page
         self._fixed_bytes = fixed.encode()
         # {(id, full): digest} of the articles, pages, tags... described so far
         self._described: dict[tuple[int, bool], str] = {}
+        # {id: (article or page, digest)}: as lists show it, and its text as
+        # its page shows it; the object is held, so that its id is not another's.
+        self._listings: dict[int, tuple[Content, str]] = {}
+        self._texts: dict[int, tuple[Content, str]] = {}
+        # The same, of the articles unchanged since another PageInputs
+        # described them (`carry`): {id: (article, listing, text)}.
+        self._carried = carried or {}
         self._collections: dict[str, str] = {}
         self._site: tuple[int, bytes] | None = None
         self._feeding: set[int] = set()  # the objects being described: a cycle stops there
@@ -213,11 +220,17 @@ class PageInputs:
         key = (id(content), full)
         if key in self._described:
             return self._described[key]
+        carried = self._carried.get(id(content))
+        if carried and carried[0] is not content:
+            carried = None
+        if carried and not full:
+            self._listings[id(content)] = (content, carried[1])
+            self._described[key] = carried[1]
+            return carried[1]
         digest = hashlib.sha256()
         if full:
             digest.update(self.content_digest(content, full=False).encode())
-            if content._content is not None:  # a static file (Static) has none
-                digest.update(f"content\0{content.content}\0".encode())
+            digest.update(self._text_digest(content, carried).encode())
             for name in sorted(vars(content)):
                 value = getattr(content, name)
                 if type(value) not in _PLAIN and _points_to_contents(value):
@@ -242,8 +255,41 @@ class PageInputs:
                         self._feed(digest, value, 1)
             finally:
                 self._listing = listing
+            self._listings[id(content)] = (content, digest.hexdigest())
         self._described[key] = digest.hexdigest()
         return self._described[key]
+
+    def _text_digest(self, content: Content, carried) -> str:
+        """Its text as its page shows it (its links made), once."""
+        entry = self._texts.get(id(content))
+        if entry is None or entry[0] is not content:
+            if carried:
+                text = carried[2]
+            elif content._content is None:  # a static file (Static) has none
+                text = "no text"
+            else:
+                text = hashlib.sha256(f"content\0{content.content}\0".encode()).hexdigest()
+            entry = self._texts[id(content)] = (content, text)
+        return entry[1]
+
+    def forget(self, contents) -> None:
+        """`contents` changed (the preview patched an edit into them): never carried."""
+        for content in contents:
+            self._listings.pop(id(content), None)
+            self._texts.pop(id(content), None)
+
+    def carry(self, unchanged) -> dict:
+        """For the PageInputs of the next pages of the same articles (the
+        preview's kept build, grouped again after an edit: build.resident):
+        what it may take as described here, of the `unchanged` articles and
+        pages. Only an article's own fields and text: the articles it points
+        to, and every page, are described again."""
+        carried = {}
+        for content in unchanged:
+            listing, text = self._listings.get(id(content)), self._texts.get(id(content))
+            if listing and text and listing[0] is content and text[0] is content:
+                carried[id(content)] = (content, listing[1], text[1])
+        return carried
 
     def _taxonomy_digest(self, value: URLWrapper) -> str:
         key = (id(value), False)

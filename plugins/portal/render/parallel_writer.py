@@ -94,12 +94,42 @@ class WriteCall:
         per page of a paginated list (as Pelican's own writer counts them)."""
         return [sanitised_join(output_path, name) for name in self.names(settings)]
 
+    def paginates(self, settings) -> bool:
+        """Whether Pelican's writer makes pages of a list of it (even one)."""
+        return bool(self._paginated()) and self.template_name in settings["PAGINATED_TEMPLATES"]
+
+    def local_contexts(self, settings):
+        """(page, the local context Pelican's writer renders it with) for each
+        of its pages, as Writer.write_file makes them (without RELATIVE_URLS)."""
+        def local(name, kwargs):
+            return {**self.context, "localsiteurl": self.context.get("localsiteurl"), "output_file": name,
+                    **kwargs}
+
+        if not self.paginates(settings):
+            yield self.name, local(self.name, self.kwargs)
+            return
+        per_page = settings["PAGINATED_TEMPLATES"][self.template_name] or settings["DEFAULT_PAGINATION"]
+        paginators = {key: Paginator(self.name, self.url, value, settings, per_page)
+                      for key, value in self._paginated().items()}
+        pages = next(iter(paginators.values())).num_pages
+        for number in range(1, pages + 1):
+            kwargs = dict(self.kwargs)
+            for key, paginator in paginators.items():
+                page = paginator.page(number)
+                kwargs.update({f"{key}_paginator": paginator, f"{key}_page": page,
+                               f"{key}_previous_page": paginator.page(number - 1) if number > 1 else None,
+                               f"{key}_next_page": paginator.page(number + 1) if number < pages else None})
+            yield page.save_as, local(page.save_as, kwargs)
+
+    def _paginated(self) -> dict:
+        if self.paginated is not None:
+            return self.paginated
+        return {key: value for key, value in self.kwargs.items() if key in {"articles", "dates"}}
+
     def names(self, settings) -> list[str]:
-        paginated = self.paginated
-        if paginated is None:
-            paginated = {key: value for key, value in self.kwargs.items() if key in {"articles", "dates"}}
-        if not (paginated and self.template_name in settings["PAGINATED_TEMPLATES"]):
+        if not self.paginates(settings):
             return [self.name]
+        paginated = self._paginated()
         per_page = (settings["PAGINATED_TEMPLATES"][self.template_name]
                     or settings["DEFAULT_PAGINATION"])
         paginator = Paginator(self.name, self.url, next(iter(paginated.values())), settings, per_page)
