@@ -170,6 +170,12 @@ def remember_contents(generators):
             _remember_unpublished(getattr(generator, name, []))
 
 
+def forget_written_contents() -> None:
+    """Not checked after all (the preview's kept build grouped again:
+    build.resident checks what it read): let them go."""
+    _written_contents.clear()
+
+
 def check_links_after_writing(pelican):
     check_internal_links(_written_contents, pelican.settings["OUTPUT_PATH"], pelican.settings["SITEURL"],
                          _unpublished)
