@@ -724,9 +724,10 @@ def test_edits_that_move_articles_are_grouped_again_in_the_kept_build(fixture_si
 
 def test_a_deleted_article_or_a_mistake_in_a_grouped_edit_is_as_a_build_says(fixture_site, tmp_path, monkeypatch,
                                                                                capsys):
-    """A deleted article nobody links to is grouped out of the kept build; one
-    another article links to, and a new article at a taken address, fail
-    with the build's own line and leave the site as it was."""
+    """A deleted article nobody links to, and one made a draft, are grouped
+    out of the kept build; one another article links to, and a new article
+    at a taken address, fail with the build's own line and leave the site
+    as it was."""
     monkeypatch.chdir(fixture_site.root)
     texts = many_articles(fixture_site)
     linking = fixture_site.content / "tin-co-so" / "tin-5.md"
@@ -752,6 +753,14 @@ def test_a_deleted_article_or_a_mistake_in_a_grouped_edit_is_as_a_build_says(fix
     last = LastBuild(rendered_pages.last_build(settings, fixture_site.output))
     assert sorted(last.pages) == sorted(html_of(fixture_site.output))
     assert all(last.file_if_unchanged(page) for page in last.pages)
+
+    unpublished = fixture_site.content / "tin-co-so" / "tin-21.md"
+    unpublished.write_text(texts[21].replace("Title: ", "Status: draft\nTitle: ", 1), encoding="utf-8")
+    later(unpublished)
+    assert preview.rebuild() and preview.last.startswith("re-rendered ")
+    preview.finish()
+    assert not (fixture_site.output / "tin-co-so" / "tin-so-21.html").exists()
+    assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean-unpublished")
 
     before = fixture_site.snapshot()
     taken = fixture_site.content / "tin-co-so" / "trung.md"

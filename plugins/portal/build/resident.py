@@ -23,7 +23,8 @@ context, and the writer's request for every page), and for such an edit
    site; build.preview checks them and renames each into place.
 
 An edit that moves articles between pages (a date, tags, an author, a
-photo or a citation, a new article, a deleted one: renderer_of_regrouping)
+photo or a citation, a new article, a deleted one, a published one made a
+draft: renderer_of_regrouping)
 is read the same way (new files too), and then the kept build is grouped
 again as a build groups what it read: each of Pelican's generators runs its
 generate_context over the kept articles instead of reading (_replaying),
@@ -33,9 +34,9 @@ is then asked for, and the writer renders those whose inputs differ from
 the page in the site (render.selective_writer.ChangedPagesWriter); the
 pages no longer made are deleted with the swap.
 
-What it cannot do as a build would (an address, status or language that
-changed, a new link to a static file, a page it has no request for, a
-deleted file another links to, a document, a poll), it leaves to a build
+What it cannot do as a build would (an address or language that changed,
+a new link to a static file, a page it has no request for, a deleted or
+unpublished file another links to, a document, a poll), it leaves to a build
 (None). A failure while grouping leaves the kept build to the next whole
 build. A whole build replaces what was kept, and the preview forgets it
 first: never two builds' objects in memory at once.
@@ -171,9 +172,12 @@ def renderer_of_regrouping(kept: KeptBuild, changed: set[str]):
         if contents is None:
             return None
         new = {path: sources[path] for path in changed - deleted if path not in contents}
-        read = _read_again(kept, contents, settings, new=new)
+        read = _read_again(kept, contents, settings, new=new, unpublishing=True)
         if read is None:
             return None
+        unpublished = {path for path in contents if read.get(path) and read[path].status != "published"}
+        if unpublished and _linked_to(kept, unpublished):
+            return None  # as for a deleted one
         kept.complete = False  # until grouped again: a failure leaves it to a whole build
         for path, content in read.items():
             if path in contents:
@@ -307,10 +311,12 @@ def _write_changed(kept: KeptBuild, settings, staging, changed: set[str]) -> Ren
                     inputs={page: record["pages"][page] for page in record["rendered"]})
 
 
-def _read_again(kept: KeptBuild, contents: dict, settings, new: dict | None = None) -> dict | None:
+def _read_again(kept: KeptBuild, contents: dict, settings, new: dict | None = None,
+                unpublishing=False) -> dict | None:
     """{source file: the article or page read from it now}, of the kept
     `contents` and the `new` files ({source: (generator, content class)});
-    None when a kept one moved (another address, status or language), or
+    None when a kept one moved (another address, status or language; one
+    taken out of the site, a draft now, is not, when `unpublishing`), or
     one links to a static file the site does not have, which a build must
     copy; BuildFailed on a problem."""
     read = {}
@@ -324,7 +330,8 @@ def _read_again(kept: KeptBuild, contents: dict, settings, new: dict | None = No
                     read[path] = content
                     if content.status == "published":
                         photos.append(content)
-        if any(_moved(contents[path][1], content) for path, content in read.items() if path in contents):
+        if any(_moved(contents[path][1], content, unpublishing) for path, content in read.items()
+               if path in contents):
             return None  # a build says what it finds
         if any(content.get_static_links() for path, content in read.items() if path not in contents):
             return None
@@ -357,9 +364,13 @@ def _read(generator, path: str, content_class):
         return None
 
 
-def _moved(old, new) -> bool:
+def _moved(old, new, unpublishing: bool) -> bool:
+    """Whether `new` is not where `old` was; an article taken out of the
+    site (a draft now, or hidden) is not, when `unpublishing` is allowed."""
     if type(old) is not type(new):
         return True
+    if unpublishing and new.status != "published":
+        return False
     if any(getattr(old, name, None) != getattr(new, name, None) for name in ("status", "url", "save_as", "lang")):
         return True
     return old.get_static_links() != new.get_static_links()
