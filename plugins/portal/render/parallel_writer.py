@@ -108,8 +108,7 @@ class WriteCall:
         if not self.paginates(settings):
             yield self.name, local(self.name, self.kwargs)
             return
-        per_page = settings["PAGINATED_TEMPLATES"][self.template_name] or settings["DEFAULT_PAGINATION"]
-        paginators = {key: Paginator(self.name, self.url, value, settings, per_page)
+        paginators = {key: Paginator(self.name, self.url, value, settings, self._per_page(settings))
                       for key, value in self._paginated().items()}
         pages = next(iter(paginators.values())).num_pages
         for number in range(1, pages + 1):
@@ -126,13 +125,14 @@ class WriteCall:
             return self.paginated
         return {key: value for key, value in self.kwargs.items() if key in {"articles", "dates"}}
 
+    def _per_page(self, settings) -> int:
+        return settings["PAGINATED_TEMPLATES"][self.template_name] or settings["DEFAULT_PAGINATION"]
+
     def names(self, settings) -> list[str]:
         if not self.paginates(settings):
             return [self.name]
-        paginated = self._paginated()
-        per_page = (settings["PAGINATED_TEMPLATES"][self.template_name]
-                    or settings["DEFAULT_PAGINATION"])
-        paginator = Paginator(self.name, self.url, next(iter(paginated.values())), settings, per_page)
+        paginator = Paginator(self.name, self.url, next(iter(self._paginated().values())), settings,
+                              self._per_page(settings))
         return [paginator.page(number).save_as for number in paginator.page_range]
 
 
