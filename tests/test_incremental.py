@@ -159,6 +159,15 @@ def delete_article(project):
     (project.content / EDITED).unlink()
 
 
+def delete_article_without_photo(project):
+    # Nothing else of it stays in the site: the preview groups it out of its kept build.
+    (project.content / "xay-dung-dang" / "bai-9.md").unlink()
+
+
+def unpublish_article_without_photo(project):
+    project.write("tin-co-so/bai-4.md", news(4, status="draft"))
+
+
 def change_photo(project):
     photo_files.small_jpeg(project.content / "images" / "anh-7.jpg", 160, 120, color=(200, 40, 20))
 
@@ -183,8 +192,9 @@ def change_stylesheet(project):
 
 
 EDITS = [edit_body, edit_title, edit_summary, edit_date, edit_category, edit_tags, edit_author,
-         edit_status, add_article, delete_article, change_photo, change_poll, change_page,
-         change_template, change_stylesheet]
+         edit_status, add_article, delete_article, delete_article_without_photo,
+         unpublish_article_without_photo, change_photo, change_poll, change_page, change_template,
+         change_stylesheet]
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=lambda edit: edit.__name__)
@@ -195,6 +205,38 @@ def test_after_one_edit_an_incremental_build_is_a_clean_build(tmp_path, edit):
     incremental = project.build("incremental")
     assert site_module.last_build_stats["kept"] > 0 or edit in (change_template,)
     assert_same_site(incremental, project.build("clean"))
+
+
+# What the preview's kept build leaves to a whole build (build.resident): an
+# article whose photo's copies would be left behind (made a draft, deleted);
+# a photo, a poll, the theme. Every other edit is patched in, or grouped
+# again (a new category: the file moves to its folder, one deleted, one new).
+WHOLE_BUILD_IN_THE_PREVIEW = {edit_status, delete_article, change_photo, change_poll, change_template,
+                              change_stylesheet}
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=lambda edit: edit.__name__)
+def test_after_one_edit_the_preview_shows_a_clean_build(tmp_path, edit):
+    """The preview server, after each kind of edit (patched into its kept
+    build, the kept build grouped again, or a whole build, as the edit
+    needs), against a clean build with the preview's settings."""
+    from portal.build.devserver import PREVIEW_SETTINGS, Preview
+
+    project = Project(tmp_path)
+    folders = {"PATH": str(project.content), "THEME": str(project.theme), **NOW}
+    preview = Preview(str(ROOT / "pelicanconf.py"), OUTPUT_PATH=str(tmp_path / "preview-output"),
+                      CACHE_PATH=str(tmp_path / "preview-cache"), **folders)
+    assert preview.rebuild()
+    edit(project)
+    if edit in (change_template, change_stylesheet):
+        assert preview.rebuild_everything()  # what the server does when the theme changes
+    else:
+        assert preview.rebuild()
+    assert (preview.last == "rebuilt") == (edit in WHOLE_BUILD_IN_THE_PREVIEW), preview.last
+    preview.finish()
+    clean = build_site(str(ROOT / "pelicanconf.py"), OUTPUT_PATH=str(tmp_path / "clean-output"),
+                       CACHE_PATH=str(tmp_path / "clean-cache"), **PREVIEW_SETTINGS, **folders)
+    assert_same_site(tmp_path / "preview-output", clean)
 
 
 @pytest.mark.parametrize("edit", [edit_title, change_poll, change_stylesheet],

@@ -36,7 +36,8 @@ pages no longer made are deleted with the swap.
 
 What it cannot do as a build would (an address or language that changed,
 a new link to a static file, a page it has no request for, a deleted or
-unpublished file another links to, a document, a poll), it leaves to a build
+unpublished file another links to or whose photos' copies nothing else
+publishes, a document, a poll), it leaves to a build
 (None). A failure while grouping leaves the kept build to the next whole
 build. A whole build replaces what was kept, and the preview forgets it
 first: never two builds' objects in memory at once.
@@ -178,6 +179,10 @@ def renderer_of_regrouping(kept: KeptBuild, changed: set[str]):
         unpublished = {path for path in contents if read.get(path) and read[path].status != "published"}
         if unpublished and _linked_to(kept, unpublished):
             return None  # as for a deleted one
+        before = {source: content for source, _generator, content in published_contents(kept.generators)
+                  if source in changed}
+        if _leaves_photos_behind(kept, before, read):
+            return None
         kept.complete = False  # until grouped again: a failure leaves it to a whole build
         for path, content in read.items():
             if path in contents:
@@ -231,6 +236,29 @@ def _linked_to(kept: KeptBuild, deleted: set[str]) -> bool:
     return any(needle in text for source, _generator, content in published if source not in deleted
                for text in (content._content or "", getattr(content, "_summary", None) or "")
                for needle in needles)
+
+
+def _photo_copies(content) -> set:
+    """The copies of photos an article or page publishes (images.markup)."""
+    return {(photo, copy) for photo, copies in getattr(content, "photo_copies", None) or [] for copy in copies}
+
+
+def _leaves_photos_behind(kept: KeptBuild, before: dict, after: dict) -> bool:
+    """Whether copies of photos that the files `before` published ({source:
+    its kept content}) would stay in the site though nothing publishes them
+    now (`after`: {source: what was read from it now}): a build leaves
+    them out of the site, and so does a whole build here."""
+    lost = set()
+    for source, old in before.items():
+        new = after.get(source)
+        lost |= _photo_copies(old) - (_photo_copies(new) if new is not None and new.status == "published" else set())
+    for source, _generator, content in published_contents(kept.generators):
+        if lost and source not in before:
+            lost -= _photo_copies(content)
+    for content in after.values():
+        if lost and content.status == "published":
+            lost -= _photo_copies(content)
+    return bool(lost)
 
 
 def _group_again(kept: KeptBuild, sources: dict, new: dict, deleted: set[str]) -> None:
