@@ -169,7 +169,8 @@ def test_a_body_edit_that_other_pages_show_re_renders_what_a_full_build_changes(
     edited.write_text(text.replace(before, after), encoding="utf-8")
     later(edited)
     # More than the article's own page: the kept build, grouped again.
-    assert preview.rebuild() and preview.last.startswith("re-rendered ") and preview.last != "re-rendered 1 page(s)"
+    assert preview.rebuild() and preview.last.startswith("re-rendered ")
+    assert preview.last != "re-rendered 1 page(s)"
     preview.finish()
     assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean")
 
@@ -722,8 +723,8 @@ def test_edits_that_move_articles_are_grouped_again_in_the_kept_build(fixture_si
         assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / f"clean-{number}"), name
 
 
-def test_a_deleted_article_or_a_mistake_in_a_grouped_edit_is_as_a_build_says(fixture_site, tmp_path, monkeypatch,
-                                                                               capsys):
+def test_a_deleted_article_or_a_mistake_in_a_grouped_edit_is_as_a_build_says(
+        fixture_site, tmp_path, monkeypatch, capsys):
     """A deleted article nobody links to, and one made a draft, are grouped
     out of the kept build; one another article links to, and a new article
     at a taken address, fail with the build's own line and leave the site
@@ -800,7 +801,8 @@ def test_a_kept_build_grouped_again_is_let_go_before_the_next_whole_build(fixtur
     later(edited)
     assert preview.rebuild() and preview.last.startswith("re-rendered ")
     preview.finish()
-    articles = [weakref.ref(content) for _source, _generator, content in published_contents(preview.kept.generators)]
+    articles = [weakref.ref(content)
+                for _source, _generator, content in published_contents(preview.kept.generators)]
     assert len(articles) == 25
     preview.kept = None  # as the preview does before a whole build
     gc.collect()

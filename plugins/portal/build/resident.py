@@ -221,7 +221,8 @@ def _sources(kept: KeptBuild) -> dict[str, tuple]:
         where = _READING.get(type(generator))
         if where:
             paths, excludes, content_class = where
-            for relative in generator.get_files(generator.settings[paths], exclude=generator.settings[excludes]):
+            settings = generator.settings
+            for relative in generator.get_files(settings[paths], exclude=settings[excludes]):
                 found[os.path.abspath(os.path.join(generator.path, relative))] = (generator, content_class)
     return found
 
@@ -240,7 +241,8 @@ def _linked_to(kept: KeptBuild, deleted: set[str]) -> bool:
 
 def _photo_copies(content) -> set:
     """The copies of photos an article or page publishes (images.markup)."""
-    return {(photo, copy) for photo, copies in getattr(content, "photo_copies", None) or [] for copy in copies}
+    return {(photo, copy) for photo, copies in getattr(content, "photo_copies", None) or []
+            for copy in copies}
 
 
 def _leaves_photos_behind(kept: KeptBuild, before: dict, after: dict) -> bool:
@@ -251,7 +253,8 @@ def _leaves_photos_behind(kept: KeptBuild, before: dict, after: dict) -> bool:
     lost = set()
     for source, old in before.items():
         new = after.get(source)
-        lost |= _photo_copies(old) - (_photo_copies(new) if new is not None and new.status == "published" else set())
+        still = _photo_copies(new) if new is not None and new.status == "published" else set()
+        lost |= _photo_copies(old) - still
     for source, _generator, content in published_contents(kept.generators):
         if lost and source not in before:
             lost -= _photo_copies(content)
