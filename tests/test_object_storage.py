@@ -312,8 +312,12 @@ def test_a_failed_upload_leaves_the_previous_site_whole(new_policy, first, s3):
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2 and "Traceback" not in result.stderr
+    # The first copy that failed: the blocked page, or (seen once in CI) a
+    # page of its folder that `rclone serve s3` refused with a 500 meanwhile,
+    # as rclone copies several files at once.
     assert lines[0].startswith(f"publishconf.py: PUBLISH_TARGET: s3:{s3.endpoint}/{BUCKET}/{FOLDER}: "
-                               "tin-co-so/bai-moi.html: Failed to copy: "), lines[0]
+                               "tin-co-so/"), lines[0]
+    assert ".html: Failed to copy: " in lines[0], lines[0]
     assert lines[0].endswith("; nothing was removed: the bucket still holds the previous site, whole")
     after = stored_objects(s3)
     assert set(before) <= set(after)
