@@ -46,9 +46,8 @@ first: never two builds' objects in memory at once.
 import logging
 import os
 from collections import defaultdict
-from pathlib import Path
-
 from contextlib import contextmanager
+from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Article, Page
@@ -96,17 +95,17 @@ class KeptBuild:
         for page in call.names(settings):
             self.calls[os.path.normpath(page)] = call
 
-    def published(self) -> set[str]:
-        """The source files of the articles and pages it publishes."""
-        return {source for source, _generator, _content in published_contents(self.generators)}
+    def published(self) -> dict[str, tuple]:
+        """{source file: (its generator, its article or page)} of what it publishes."""
+        return {source: (generator, content)
+                for source, generator, content in published_contents(self.generators)}
 
     def contents_of(self, paths) -> dict | None:
-        """{source file: (its generator, its article or page)}, None when one
-        of `paths` is not a published article or page of the kept build."""
-        wanted = set(paths)
-        found = {source: (generator, content)
-                 for source, generator, content in published_contents(self.generators) if source in wanted}
-        return found if len(found) == len(wanted) else None
+        """The published() of `paths`, None when one of them is not a
+        published article or page of the kept build."""
+        published = self.published()
+        found = {path: published[path] for path in set(paths) if path in published}
+        return found if len(found) == len(set(paths)) else None
 
 
 def keep_generators(generators) -> None:
@@ -163,25 +162,21 @@ def renderer_of_regrouping(kept: KeptBuild, changed: set[str]):
         if not kept.complete:
             return None
         sources = _sources(kept)
-        published = kept.published()
+        published = kept.published()  # as it was read: the edits are patched in below
         deleted = {path for path in changed if path not in sources}
-        if not deleted <= published or _linked_to(kept, deleted):
+        if not deleted <= published.keys() or _linked_to(published, deleted):
             # A document, a poll, a photo...; a deleted article that others
             # link to: a build's, which names each link.
             return None
-        contents = kept.contents_of((changed - deleted) & published)
-        if contents is None:
-            return None
+        contents = {path: published[path] for path in changed - deleted if path in published}
         new = {path: sources[path] for path in changed - deleted if path not in contents}
         read = _read_again(kept, contents, settings, new=new, unpublishing=True)
         if read is None:
             return None
         unpublished = {path for path in contents if read.get(path) and read[path].status != "published"}
-        if unpublished and _linked_to(kept, unpublished):
+        if unpublished and _linked_to(published, unpublished):
             return None  # as for a deleted one
-        before = {source: content for source, _generator, content in published_contents(kept.generators)
-                  if source in changed}
-        if _leaves_photos_behind(kept, before, read):
+        if _leaves_photos_behind(published, changed, read):
             return None
         kept.complete = False  # until grouped again: a failure leaves it to a whole build
         for path, content in read.items():
@@ -190,9 +185,11 @@ def renderer_of_regrouping(kept: KeptBuild, changed: set[str]):
         forget_rendered_texts()
         try:
             with collecting_problems() as collector:
-                _group_again(kept, sources, {path: read[path] for path in new}, deleted)
+                _group_again(kept, sources, published, {path: read[path] for path in new}, deleted)
                 if not collector.problems:
-                    made = _write_changed(kept, settings, staging, changed)
+                    unchanged = [content for source, (_generator, content) in published.items()
+                                 if source not in changed]
+                    made = _write_changed(kept, settings, staging, unchanged)
         finally:
             forget_rendered_texts()
         if collector.problems:
@@ -227,14 +224,12 @@ def _sources(kept: KeptBuild) -> dict[str, tuple]:
     return found
 
 
-def _linked_to(kept: KeptBuild, deleted: set[str]) -> bool:
-    """Whether an article or page kept links to one of the `deleted` files:
-    by its address or its file name ({filename}); one that merely names
-    them too is left to a build."""
-    published = list(published_contents(kept.generators))
-    needles = {needle for source, _generator, content in published if source in deleted
-               for needle in (content.url, os.path.basename(source))}
-    return any(needle in text for source, _generator, content in published if source not in deleted
+def _linked_to(published: dict, deleted: set[str]) -> bool:
+    """Whether an article or page `published` ({source: (generator,
+    content)}) links to one of the `deleted` files: by its address or its
+    file name ({filename}); one that merely names them too is left to a build."""
+    needles = {needle for source in deleted for needle in (published[source][1].url, os.path.basename(source))}
+    return any(needle in text for source, (_generator, content) in published.items() if source not in deleted
                for text in (content._content or "", getattr(content, "_summary", None) or "")
                for needle in needles)
 
@@ -245,18 +240,19 @@ def _photo_copies(content) -> set:
             for copy in copies}
 
 
-def _leaves_photos_behind(kept: KeptBuild, before: dict, after: dict) -> bool:
-    """Whether copies of photos that the files `before` published ({source:
-    its kept content}) would stay in the site though nothing publishes them
-    now (`after`: {source: what was read from it now}): a build leaves
-    them out of the site, and so does a whole build here."""
+def _leaves_photos_behind(published: dict, changed: set[str], after: dict) -> bool:
+    """Whether copies of photos that the `changed` files published (as
+    `published` has them: {source: (generator, content)}) would stay in the
+    site though nothing publishes them now (`after`: {source: what was read
+    from it now}): a build leaves them out of the site, and so does a whole
+    build here."""
     lost = set()
-    for source, old in before.items():
+    for source in changed & published.keys():
         new = after.get(source)
         still = _photo_copies(new) if new is not None and new.status == "published" else set()
-        lost |= _photo_copies(old) - still
-    for source, _generator, content in published_contents(kept.generators):
-        if lost and source not in before:
+        lost |= _photo_copies(published[source][1]) - still
+    for source, (_generator, content) in published.items():
+        if lost and source not in changed:
             lost -= _photo_copies(content)
     for content in after.values():
         if lost and content.status == "published":
@@ -264,17 +260,17 @@ def _leaves_photos_behind(kept: KeptBuild, before: dict, after: dict) -> bool:
     return bool(lost)
 
 
-def _group_again(kept: KeptBuild, sources: dict, new: dict, deleted: set[str]) -> None:
+def _group_again(kept: KeptBuild, sources: dict, published: dict, new: dict, deleted: set[str]) -> None:
     """Pelican's grouping of the kept articles and pages, and what follows it
     (its signals, our listings, the documents' citing articles), as a build
     runs it after reading: each generator's generate_context, given the
-    contents it has (`new`: those read now) instead of reading them; the
-    `deleted` files' are forgotten."""
+    contents it has (`published`, and `new`: those read now) instead of
+    reading them; the `deleted` files' are forgotten."""
     found = kept.generators[0].context["generated_content"]  # for {filename} links, as Pelican keeps it
     for name, content in list(found.items()):
         if content is not None and os.path.abspath(content.source_path) in deleted:
             del found[name]
-    known = {source: content for source, _generator, content in published_contents(kept.generators)}
+    known = {source: content for source, (_generator, content) in published.items()}
     known.update((os.path.abspath(content.source_path), content) for generator in kept.generators
                  for name in DRAFT_LISTS for content in getattr(generator, name, []))
     known.update(new)
@@ -316,16 +312,15 @@ def _replaying(generator, files: dict[str, str], known: dict):
         del generator.readers.__dict__["save_cache"]
 
 
-def _write_changed(kept: KeptBuild, settings, staging, changed: set[str]) -> Rendered | None:
+def _write_changed(kept: KeptBuild, settings, staging, unchanged: list) -> Rendered | None:
     """Render into `staging` the pages whose inputs differ from those of the
     page in the site (render.selective_writer.ChangedPagesWriter); the pages
     the site has that the kept build no longer makes are gone. The articles
-    not `changed` are described as for the kept pages (PageInputs.carry)."""
+    and pages `unchanged` by the edit are described as for the kept pages
+    (PageInputs.carry)."""
     site = real_folder(Path(settings["OUTPUT_PATH"]), "OUTPUT_PATH")
     record = {}
     calls = KeptBuild()
-    unchanged = [content for source, _generator, content in published_contents(kept.generators)
-                 if source not in changed]
     writer = ChangedPagesWriter(None, settings={
         **kept.settings, "PORTAL_WRITE_INTO": str(staging), "PORTAL_RENDERED_PAGES": record,
         "PORTAL_LAST_PAGES": rendered_pages.last_build(settings, site),

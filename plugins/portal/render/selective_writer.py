@@ -54,6 +54,12 @@ class LastBuild:
     def entry(self, page: str):
         return self.pages.get(page)
 
+    def file_if_made_of(self, page: str, inputs: str) -> str | None:
+        """The file of `page` when the last build made it of these `inputs`
+        (file_if_unchanged)."""
+        entry = self.pages.get(page)
+        return self.file_if_unchanged(page) if entry and entry[0] == inputs else None
+
     def file_if_unchanged(self, page: str) -> str | None:
         entry = self.pages.get(page)
         if not entry:
@@ -162,13 +168,12 @@ class IncrementalWriter(Writer):
     def render_or_keep(self, template, localcontext) -> str:
         page = os.path.normpath(localcontext["output_file"])
         path = sanitised_join(self.output_path, localcontext["output_file"])
-        inputs = self.inputs.page_digest(template.name, self.context, localcontext)
+        inputs = self._inputs_of(page, template.name, localcontext)
         entry = self.last.entry(page)
-        if entry and entry[0] == inputs:
-            kept = self.last.file_if_unchanged(page)
-            if kept:
-                self.record["unchanged"].add(path)
-                return self._keep(page, path, kept, inputs, entry[1])
+        kept = self.last.file_if_made_of(page, inputs)
+        if kept:
+            self.record["unchanged"].add(path)
+            return self._keep(page, path, kept, inputs, entry[1])
         text = template.render(localcontext)
         rendered = text_digest(text)
         if entry and entry[1] == rendered and self.same_blocks:
@@ -179,6 +184,9 @@ class IncrementalWriter(Writer):
         self.record["pages"][page] = [inputs, rendered]
         self.record["rendered"].append(page)
         return text
+
+    def _inputs_of(self, page: str, template_name: str, localcontext: dict) -> str:
+        return self.inputs.page_digest(template_name, self.context, localcontext)
 
     def _keep(self, page, path, kept, inputs, rendered) -> str:
         self.keeping[path] = kept
@@ -219,6 +227,7 @@ class ChangedPagesWriter(IncrementalWriter):
 
     def __init__(self, output_path, settings=None, carried=None):
         super().__init__(settings["PORTAL_WRITE_INTO"], settings=settings)
+        self._asked: dict[str, str] = {}  # {page: its inputs}, described by _stays for Pelican's writer
         if carried:  # the articles unchanged since the last pages (PageInputs.carry)
             self.inputs = PageInputs(self.inputs.fixed, carried)
             if self.kept is not None:
@@ -235,17 +244,20 @@ class ChangedPagesWriter(IncrementalWriter):
         (16,000 folders at 10,000 articles, two seconds to make and remove).
         A local context made otherwise than Pelican's would give inputs the
         record does not have: the pages would be asked of Pelican, never kept."""
-        stay = {}
+        asked = {}
         for name, localcontext in call.local_contexts(self.settings):
             page = os.path.normpath(name)
-            entry = self.last.entry(page)
-            inputs = self.inputs.page_digest(call.template.name, call.context, localcontext)
-            if not entry or entry[0] != inputs or not self.last.file_if_unchanged(page):
+            asked[page] = self.inputs.page_digest(call.template.name, call.context, localcontext)
+            if not self.last.file_if_made_of(page, asked[page]):
+                self._asked.update(asked)  # not described again as Pelican's writer asks for them
                 return False
-            stay[page] = [inputs, entry[1]]
-        self.record["pages"].update(stay)
-        self.record["kept"].extend(stay)
+        self.record["pages"].update({page: [inputs, self.last.entry(page)[1]] for page, inputs in asked.items()})
+        self.record["kept"].extend(asked)
         return True
+
+    def _inputs_of(self, page: str, template_name: str, localcontext: dict) -> str:
+        inputs = self._asked.pop(page, None)
+        return inputs or super()._inputs_of(page, template_name, localcontext)
 
     def _open_w(self, filename, encoding, override=False):
         if self.keeping.pop(filename, None) is not None:
