@@ -595,6 +595,29 @@ class PelicanRuns:
         signals.initialized.disconnect(self.started)
 
 
+def rebuild_counting_pelican_runs(preview) -> tuple[bool, int]:
+    """preview.rebuild(), and how many times Pelican started a run meanwhile."""
+    runs = PelicanRuns()
+    try:
+        return preview.rebuild(), runs.count
+    finally:
+        runs.stop()
+
+
+def assert_shown_without_pelican(site, preview, tmp_path, edits) -> None:
+    """Each edit ((file in content/, its new text)) in turn is shown without
+    a Pelican run, and the site is then what a clean build makes."""
+    for number, (name, text) in enumerate(edits, start=1):
+        edited = site.content / name
+        edited.write_text(text, encoding="utf-8")
+        later(edited, 5 * number)
+        rebuilt, runs = rebuild_counting_pelican_runs(preview)
+        assert rebuilt and preview.last.startswith("re-rendered "), name
+        assert runs == 0, name
+        preview.finish()
+        assert html_of(site.output) == clean_build_of(site, tmp_path / f"clean-{number}"), name
+
+
 def test_edits_are_patched_into_the_kept_build_without_running_pelican(fixture_site, tmp_path, monkeypatch):
     """build.resident: a body, title or summary edit re-renders from the
     last whole build kept in memory, and shows what a clean build shows."""
@@ -604,24 +627,15 @@ def test_edits_are_patched_into_the_kept_build_without_running_pelican(fixture_s
     fixture_site.write("pages/gioi-thieu.md", page)
     preview = preview_of(fixture_site)
     assert preview.rebuild() and preview.last == "rebuilt"
-    edits = {
-        "tin-co-so/tin-3": texts[3] + "\nMột đoạn mới, có [liên kết](/tin-co-so/tin-so-4.html).\n",  # its page only
-        "tin-co-so/tin-12": texts[12].replace("Title: Tin số 12", "Title: Tin số mười hai"),  # lists, tags...
-        "tin-co-so/tin-7": texts[7].replace("Summary: Tóm tắt tin số 7.", "Summary: Tóm tắt mới của tin bảy."),
-        "pages/gioi-thieu": page + "\nThêm một đoạn về truyền thống.\n",  # a page, not an article
-    }
-    for number, (name, text) in enumerate(edits.items(), start=1):
-        edited = fixture_site.content / f"{name}.md"
-        edited.write_text(text, encoding="utf-8")
-        later(edited, 5 * number)
-        runs = PelicanRuns()
-        try:
-            assert preview.rebuild() and preview.last.startswith("re-rendered ")
-        finally:
-            runs.stop()
-        assert runs.count == 0, name
-        preview.finish()
-        assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / f"clean-{number}"), name
+    assert_shown_without_pelican(fixture_site, preview, tmp_path, [
+        # its page only
+        ("tin-co-so/tin-3.md", texts[3] + "\nMột đoạn mới, có [liên kết](/tin-co-so/tin-so-4.html).\n"),
+        # lists, tags...
+        ("tin-co-so/tin-12.md", texts[12].replace("Title: Tin số 12", "Title: Tin số mười hai")),
+        ("tin-co-so/tin-7.md",
+         texts[7].replace("Summary: Tóm tắt tin số 7.", "Summary: Tóm tắt mới của tin bảy.")),
+        ("pages/gioi-thieu.md", page + "\nThêm một đoạn về truyền thống.\n"),  # a page, not an article
+    ])
 
 
 def test_a_patched_edit_with_a_mistake_leaves_the_site_and_the_kept_build_as_they_were(
@@ -636,12 +650,9 @@ def test_a_patched_edit_with_a_mistake_leaves_the_site_and_the_kept_build_as_the
     edited.write_text(texts[3] + "\nXem [bản nháp]({filename}nhap.md).\n", encoding="utf-8")
     later(edited)
     capsys.readouterr()
-    runs = PelicanRuns()
-    try:
-        assert not preview.rebuild()
-    finally:
-        runs.stop()
-    assert runs.count == 0  # found as the edit was patched in
+    rebuilt, runs = rebuild_counting_pelican_runs(preview)
+    assert not rebuilt
+    assert runs == 0  # found as the edit was patched in
     printed = capsys.readouterr().out
     assert ('content/tin-co-so/tin-3.md: link "/drafts/nhap.html" leads to content/tin-co-so/nhap.md, '
             "which is not published (its Status is draft)") in printed
@@ -692,8 +703,8 @@ def test_the_previews_whole_builds_keep_the_pages_an_edit_does_not_change(fixtur
 
 
 def test_edits_that_move_articles_are_grouped_again_in_the_kept_build(fixture_site, tmp_path, monkeypatch):
-    """build.resident: a date, tags, an author, a summary with a new address,
-    a new article, a new draft: the kept build groups its articles again
+    """build.resident: a date, tags, an author, a new article, a new draft, a
+    month left without articles: the kept build groups its articles again
     without running Pelican, and the site is what a clean build makes."""
     monkeypatch.chdir(fixture_site.root)
     texts = many_articles(fixture_site)
@@ -701,26 +712,14 @@ def test_edits_that_move_articles_are_grouped_again_in_the_kept_build(fixture_si
     assert preview.rebuild() and preview.last == "rebuilt"
     new_article = article(title="Tin mới nhất", slug="tin-moi-nhat", date="2024-06-30", tags="Thẻ mới",
                           author="Tác giả mới", summary="Tin mới nhất.", body="Nội dung tin mới nhất.")
-    edits = [
+    assert_shown_without_pelican(fixture_site, preview, tmp_path, [
         ("tin-co-so/tin-3.md", texts[3].replace("Date: 2024-05-04", "Date: 2024-05-20")),  # moves in every list
         ("tin-co-so/tin-12.md", texts[12].replace("Tags: Thẻ 0", "Tags: Thẻ 1, Thẻ hai")),  # a new tag's page
         ("tin-co-so/tin-7.md", texts[7].replace("Author: Tác giả 1", "Author: Tác giả 0")),
         ("tin-co-so/tin-moi.md", new_article),  # a new article, first in every list
         ("tin-co-so/nhap.md", article(title="Bản nháp", slug="nhap", status="draft")),
         ("tin-co-so/tin-moi.md", new_article.replace("Date: 2024-06-30", "Date: 2023-01-01")),  # a month gone
-    ]
-    for number, (name, text) in enumerate(edits, start=1):
-        edited = fixture_site.content / name
-        edited.write_text(text, encoding="utf-8")
-        later(edited, 5 * number)
-        runs = PelicanRuns()
-        try:
-            assert preview.rebuild() and preview.last.startswith("re-rendered "), name
-        finally:
-            runs.stop()
-        assert runs.count == 0, name
-        preview.finish()
-        assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / f"clean-{number}"), name
+    ])
 
 
 def test_a_deleted_article_or_a_mistake_in_a_grouped_edit_is_as_a_build_says(
@@ -737,12 +736,9 @@ def test_a_deleted_article_or_a_mistake_in_a_grouped_edit_is_as_a_build_says(
     assert preview.rebuild()
 
     (fixture_site.content / "tin-co-so" / "tin-20.md").unlink()
-    runs = PelicanRuns()
-    try:
-        assert preview.rebuild() and preview.last.startswith("re-rendered ")
-    finally:
-        runs.stop()
-    assert runs.count == 0
+    rebuilt, runs = rebuild_counting_pelican_runs(preview)
+    assert rebuilt and preview.last.startswith("re-rendered ")
+    assert runs == 0
     preview.finish()
     assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "clean-deleted")
     # The record of the site's pages follows: the next edit renders none of
@@ -768,12 +764,9 @@ def test_a_deleted_article_or_a_mistake_in_a_grouped_edit_is_as_a_build_says(
     taken.write_text(article(title="Trùng địa chỉ", slug="tin-so-3"), encoding="utf-8")
     later(taken)
     capsys.readouterr()
-    runs = PelicanRuns()
-    try:
-        assert not preview.rebuild()
-    finally:
-        runs.stop()
-    assert runs.count == 0  # found as the kept build was grouped again
+    rebuilt, runs = rebuild_counting_pelican_runs(preview)
+    assert not rebuilt
+    assert runs == 0  # found as the kept build was grouped again
     assert ('content/tin-co-so/tin-3.md: Slug "tin-so-3" is also used by content/tin-co-so/trung.md'
             in capsys.readouterr().out)
     assert fixture_site.snapshot() == before
