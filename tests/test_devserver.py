@@ -143,6 +143,38 @@ def test_title_and_summary_edits_re_render_what_a_full_build_would_change(fixtur
     assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "full-date")
 
 
+def test_a_title_edit_while_the_search_index_is_made_is_not_a_whole_build(fixture_site, tmp_path, monkeypatch):
+    """Pagefind, run in the background after an edit, reads the pages through
+    links to them in a work folder of output/pagefind/: an edit saved
+    meanwhile must not take them for pages of the site."""
+    from portal.build.devserver import Preview
+    from portal.build.preview import pages_linking_to
+
+    monkeypatch.chdir(fixture_site.root)
+    texts = many_articles(fixture_site)
+    preview = Preview(str(ROOT / "pelicanconf.py"),
+                      PATH=str(fixture_site.content), OUTPUT_PATH=str(fixture_site.output),
+                      CACHE_PATH=str(fixture_site.root / "cache"))
+    assert preview.rebuild()
+    preview.finish()
+    address = preview.pages_of[str(fixture_site.content / "tin-co-so" / "tin-12.md")][1]
+    linking = pages_linking_to(fixture_site.output, {address})
+    # As search.index.index_slice lays them out while Pagefind runs.
+    work = fixture_site.output / "pagefind" / ".work-pages-2024"
+    for page in linking:
+        (work / page).parent.mkdir(parents=True, exist_ok=True)
+        os.link(fixture_site.output / page, work / page)
+    assert linking and pages_linking_to(fixture_site.output, {address}) == linking
+
+    edited = fixture_site.content / "tin-co-so" / "tin-12.md"
+    edited.write_text(texts[12].replace("Title: Tin số 12", "Title: Tin số mười hai"), encoding="utf-8")
+    os.utime(edited, (time.time() + 5, time.time() + 5))
+    assert preview.rebuild() and preview.last == f"re-rendered {len(linking)} page(s)"
+    preview.finish()  # the search index made meanwhile, as Pagefind left it
+    shutil.rmtree(work, ignore_errors=True)
+    assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "full")
+
+
 # Body edits that change pages other than the article's own, which lists
 # show it on: (the body before, the body after).
 BODY_SHOWN_ELSEWHERE = {
@@ -508,6 +540,87 @@ class RunningPreview:
         if self.process.poll() is None:
             self.process.terminate()
         self.process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("force_polling", [None, True], ids=["told by the system", "polling"])
+def test_the_watcher_runs_the_task_of_each_changed_file_and_nothing_else(tmp_path, force_polling):
+    """build.watching.SystemWatcher on a real loop and real files, as the
+    server uses it; "polling": where the system cannot tell (no inotify)."""
+    import asyncio
+
+    from tornado.ioloop import IOLoop
+
+    from portal.build.watching import SystemWatcher
+
+    content, theme, settings_file = tmp_path / "content", tmp_path / "theme" / "templates", tmp_path / "conf.py"
+    (content / "tin-co-so").mkdir(parents=True)
+    theme.mkdir(parents=True)
+    settings_file.write_text("A = 1\n")
+    ran = []
+    watcher = SystemWatcher(force_polling=force_polling, reload=lambda: ran.append("reload"))
+    watcher.watch(str(settings_file), lambda: ran.append("settings"))
+    watcher.watch(f"{content}/**/*", lambda: ran.append("content"), ignore=lambda path: path.endswith(".swp"))
+    watcher.watch(f"{theme}/**/*.html", lambda: ran.append("theme"))
+    loops = []
+
+    def serve():
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        loops.append(IOLoop.current())
+        watcher.start(watcher.examine)
+        loops[0].start()
+
+    threading.Thread(target=serve, daemon=True).start()
+
+    def after(change, expected):
+        time.sleep(0.5)  # the watches are in place (polling: a first look taken)
+        ran.clear()
+        change()
+        for _ in range(100):
+            if ran == expected:
+                time.sleep(0.5)  # and nothing more comes
+                assert ran == expected
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"ran {ran}, not {expected}")
+
+    try:
+        after(lambda: (content / "tin-co-so" / "bai.md").write_text("x"), ["content", "reload"])
+        # Ignored, or not watched: nothing; then one that is, so that we know the others were seen.
+        after(lambda: ((content / "tin-co-so" / ".bai.md.swp").write_text("x"),
+                       (theme / "base.css").write_text("x"), (tmp_path / "other.py").write_text("x"),
+                       (theme / "base.html").write_text("x")), ["theme", "reload"])
+        after(lambda: settings_file.write_text("A = 2\n"), ["settings", "reload"])
+        after(lambda: (content / "moi" / "sau").mkdir(parents=True) or (content / "moi" / "sau" / "b.md").write_text("x"),
+              ["content", "reload"])
+        after(lambda: shutil.rmtree(content / "moi"), ["content", "reload"])
+    finally:
+        watcher.stop()
+        if loops:
+            loops[0].add_callback(loops[0].stop)
+
+
+def test_every_save_is_shown_in_the_open_page_even_one_right_after_another(tmp_path, page):
+    """livereload's own watcher reloaded the browser at most once every 3 s:
+    a typo fixed and saved again at once was re-rendered, never shown."""
+    project = copy_project(tmp_path)
+    server = RunningPreview(project)
+    try:
+        server.wait_for(lambda: "Tin mới nhất" in server.page(), "the first build was not served")
+        source = next((project / "content" / "tin-co-so").glob("*.md"))
+        page.goto(f"http://127.0.0.1:{server.port}/")
+        page.click("a[href^='/tin-co-so/'][href$='.html']")  # the seed article, its only one
+        url = page.url
+        text = source.read_text(encoding="utf-8")
+        for times, word in enumerate(("Lần-sửa-thứ-nhất", "Lần-sửa-thứ-hai"), start=1):
+            # The page is listening for the server's reload (livereload's log says so).
+            server.wait_for(lambda: sum(f"Browser Connected: {url}" in line for line in server.lines) >= times,
+                            "the page did not connect to the server")
+            source.write_text(text.replace("\n\n", f"\n\n{word}\n\n", 1), encoding="utf-8")
+            # No reload by hand: the server's reload shows it (60 s: a loaded CI machine).
+            page.wait_for_function(f"document.body.innerText.includes('{word}')", timeout=60000)
+        assert server.printed("Preview re-rendered 1 page(s)")
+    finally:
+        server.stop()
 
 
 def test_the_server_restarts_with_new_code_and_stops_for_new_requirements(tmp_path):

@@ -47,6 +47,7 @@ from .content_cache import ContentCache, Stamp, cache_key, content_stamps, ignor
 from .preview import Rendered, edit_reach, header_of, pages_linking_to, rebuild_pages
 from .resident import KEPT_BUILD, KeptBuild, renderer_of_edits, renderer_of_regrouping
 from .site import build_site
+from .watching import NOTHING_NEW, SystemWatcher
 
 PLUGIN = Path(__file__).resolve().parent.parent  # plugins/portal, as imported
 PREVIEW_SETTINGS = {
@@ -319,7 +320,7 @@ def serve(host="127.0.0.1", port=8000, settings_file="pelicanconf.py") -> None:
     started_with = code_digests(settings_file)
     preview = Preview(settings_file)
     settings = preview.settings
-    server = Server()
+    server = Server(watcher=SystemWatcher())
     editor_pages.attach_editor(server, settings, settings_file, host, port)  # editor, banner
 
     def new_code():
@@ -330,8 +331,12 @@ def serve(host="127.0.0.1", port=8000, settings_file="pelicanconf.py") -> None:
     for pattern in (PLUGIN / "**" / "*.py", Path(settings_file).resolve(), project / "requirements*.txt"):
         server.watch(str(pattern), new_code)
     preview.rebuild()
-    server.watch(f"{settings['PATH']}/**/*", lambda: preview.rebuild(),
-                 ignore=lambda path: ignored_by_pelican(path, settings))
+
+    def content_saved():
+        shown = preview.rebuild()
+        return NOTHING_NEW if shown and preview.last == "unchanged" else None
+
+    server.watch(f"{settings['PATH']}/**/*", content_saved, ignore=lambda path: ignored_by_pelican(path, settings))
     for pattern in ("templates/**/*.html", "static/**/*"):
         server.watch(f"{settings['THEME']}/{pattern}", preview.rebuild_everything,
                      ignore=lambda path: ignored_by_pelican(path, settings, root=settings["THEME"]))

@@ -38,6 +38,7 @@ from ..core.problems import BuildFailed
 from ..documents.citations import MARKER as CITATION_MARKER
 from ..read.content_files import published_contents
 from ..read.header import read_header
+from ..search.slices import INDEX_FOLDER
 from . import rendered_pages
 from .hosting import forget_sources
 from .lock import build_lock
@@ -127,7 +128,12 @@ def pages_linking_to(output, addresses: set[str]) -> list[str]:
     needles = [f'href="{written}"'.encode() for address in addresses
                for written in {address, str(markupsafe.escape(address))}]
     found = []
-    for folder, _folders, files in os.walk(output):
+    for folder, folders, files in os.walk(output):
+        if folder == str(output):
+            # Not the site's pages: the search index, where Pagefind, running
+            # in the background after the last edit, reads links to them
+            # (seen here, they made the next title edit a whole build).
+            folders[:] = [name for name in folders if name != INDEX_FOLDER]
         for name in files:
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
