@@ -41,14 +41,14 @@ class Server:
                                          str(self.port)], cwd=project, text=True,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.lines: list[str] = []
-        self.log = project.parent / "server.log"  # kept with --keep
+        self.log = project.parent / "server.log"  # each line with its time.monotonic(); kept with --keep
         threading.Thread(target=self._collect, daemon=True).start()
 
     def _collect(self):
         with open(self.log, "w", encoding="utf-8") as log:
             for line in self.process.stdout:
                 self.lines.append(line.rstrip("\n"))
-                log.write(line)
+                log.write(f"{time.monotonic():.2f} {line}")
                 log.flush()
 
     def wait_for(self, condition, what, seconds=1800):
@@ -132,8 +132,11 @@ def measure(project: Path, runs: int) -> dict[str, list[float]]:
             for run in range(runs):
                 for name, where, edit, shown in edits(source, text, new_file):
                     url = server.url + (address if where == "article" else "/")
+                    # An editor's saves are further apart than the search index
+                    # the last one started takes (10,000 articles: 5-10 s of both cores).
+                    server.wait_for(lambda: not indexing(project), "the search index was not done")
                     before = server.connections(url)
-                    page.goto(url)
+                    _go(page, url)
                     server.wait_for(lambda: server.connections(url) > before, "the page did not connect")
                     assert not page.evaluate(shown), f"{name}: shown before the edit"
                     said = len(server.lines)
@@ -154,6 +157,23 @@ def measure(project: Path, runs: int) -> dict[str, list[float]]:
         source.write_text(text, encoding="utf-8")
         new_file.unlink(missing_ok=True)
     return waited
+
+
+def indexing(project: Path) -> bool:
+    """Whether the server's Pagefind runs (in the background, after an edit)."""
+    return subprocess.run(["pgrep", "-f", f"pagefind.*{project}"], capture_output=True).returncode == 0
+
+
+def _go(page, url: str) -> None:
+    from playwright.sync_api import Error
+
+    for _attempt in range(5):
+        try:
+            page.goto(url)
+            return
+        except Error:  # the reload after the last edit's undoing came meanwhile
+            time.sleep(0.5)
+    page.goto(url)
 
 
 def _article_address(project: Path, source: Path) -> str:

@@ -135,8 +135,16 @@ def test_lists_paginate_with_older_newer_and_same_category_links(fixture_site):
     middle = parse(output / "xay-dung-dang" / "tin-so-10.html")
     assert middle.select_one(".app-neighbours__link--newer")["href"] == "/tin-co-so/tin-so-11.html"
     assert middle.select_one(".app-neighbours__link--older")["href"] == "/tin-co-so/tin-so-09.html"
+    # Its category's articles nearest in time, as NukeViet shows them: two newer, three older.
     same = [a.get_text() for a in middle.select(".app-related a")]
-    assert same == ["Tin số 22", "Tin số 20", "Tin số 18", "Tin số 16", "Tin số 14"]
+    assert same == ["Tin số 14", "Tin số 12", "Tin số 08", "Tin số 06", "Tin số 04"]
+    # The newest and the oldest: the five after, the five before.
+    newest = parse(output / "xay-dung-dang" / "tin-so-22.html")
+    assert [a.get_text() for a in newest.select(".app-related a")] == [
+        "Tin số 20", "Tin số 18", "Tin số 16", "Tin số 14", "Tin số 12"]
+    oldest = parse(output / "xay-dung-dang" / "tin-so-02.html")
+    assert [a.get_text() for a in oldest.select(".app-related a")] == [
+        "Tin số 12", "Tin số 10", "Tin số 08", "Tin số 06", "Tin số 04"]
     assert middle.select_one(".app-article-meta time").get_text() == "Thứ Sáu, 10/05/2024 08:00"
 
 
