@@ -1,5 +1,7 @@
 """`invoke livereload`: serves on 127.0.0.1 only and rebuilds on change."""
 
+import contextlib
+import ctypes
 import os
 import shutil
 import subprocess
@@ -542,10 +544,29 @@ class RunningPreview:
         self.process.wait(timeout=30)
 
 
-@pytest.mark.parametrize("force_polling", [None, True], ids=["told by the system", "polling"])
-def test_the_watcher_runs_the_task_of_each_changed_file_and_nothing_else(tmp_path, force_polling):
+@contextlib.contextmanager
+def inotify_exhausted():
+    """Every inotify instance this user may have, taken (as a machine with
+    many watching programs has them), and given back at the end."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    taken = []
+    try:
+        while len(taken) < 100_000:
+            descriptor = libc.inotify_init1(os.O_CLOEXEC)
+            if descriptor < 0:
+                break
+            taken.append(descriptor)
+        yield
+    finally:
+        for descriptor in taken:
+            os.close(descriptor)
+
+
+@pytest.mark.parametrize("how", ["told by the system", "polling", "inotify exhausted"])
+def test_the_watcher_runs_the_task_of_each_changed_file_and_nothing_else(tmp_path, how, capsys):
     """build.watching.SystemWatcher on a real loop and real files, as the
-    server uses it; "polling": where the system cannot tell (no inotify)."""
+    server uses it; "polling": where the system cannot tell; and, when
+    inotify's limits are reached, it looks at the files itself, and says so."""
     import asyncio
 
     from tornado.ioloop import IOLoop
@@ -557,7 +578,7 @@ def test_the_watcher_runs_the_task_of_each_changed_file_and_nothing_else(tmp_pat
     theme.mkdir(parents=True)
     settings_file.write_text("A = 1\n")
     ran = []
-    watcher = SystemWatcher(force_polling=force_polling, reload=lambda: ran.append("reload"))
+    watcher = SystemWatcher(force_polling=True if how == "polling" else None, reload=lambda: ran.append("reload"))
     watcher.watch(str(settings_file), lambda: ran.append("settings"))
     watcher.watch(f"{content}/**/*", lambda: ran.append("content"), ignore=lambda path: path.endswith(".swp"))
     watcher.watch(f"{theme}/**/*.html", lambda: ran.append("theme"))
@@ -569,7 +590,17 @@ def test_the_watcher_runs_the_task_of_each_changed_file_and_nothing_else(tmp_pat
         watcher.start(watcher.examine)
         loops[0].start()
 
-    threading.Thread(target=serve, daemon=True).start()
+    if how == "inotify exhausted":
+        with inotify_exhausted():
+            threading.Thread(target=serve, daemon=True).start()
+            for _ in range(100):
+                if "looking at the files instead" in capsys.readouterr().out:
+                    break
+                time.sleep(0.1)
+            else:
+                raise AssertionError("the watcher did not say it looks at the files")
+    else:
+        threading.Thread(target=serve, daemon=True).start()
 
     def after(change, expected):
         time.sleep(0.5)  # the watches are in place (polling: a first look taken)

@@ -10,8 +10,9 @@ rather than by livereload's own watcher, which
   re-rendered and never shown, until they reloaded it by hand.
 
 Here a change is seen within about 50 ms, and the browser is reloaded after
-every rebuild a change caused. Where the system cannot tell (no inotify, or
-its watch limit reached), watchfiles looks at the files itself.
+every rebuild a change caused. Where the system cannot tell (inotify's
+limits reached by other programs), the server says so in one line and
+watchfiles looks at the files itself.
 """
 
 import fnmatch
@@ -70,8 +71,20 @@ class SystemWatcher(Watcher):
         return True  # livereload need not look at the files itself
 
     def _follow(self, paths: list[str], recursive: bool, loop: IOLoop, callback) -> None:
+        try:
+            self._report(paths, recursive, loop, callback, self.force_polling)
+        except (OSError, RuntimeError) as error:
+            # inotify's limits reached (instances, watches): watchfiles raises
+            # its WatchfilesRustInternalError, a RuntimeError.
+            if self.force_polling:
+                raise
+            print(f"Preview: the system cannot tell of changes in {paths[0]} ({error}); "
+                  "looking at the files instead", flush=True)
+            self._report(paths, recursive, loop, callback, True)
+
+    def _report(self, paths, recursive, loop, callback, force_polling) -> None:
         for changes in watchfiles.watch(*paths, watch_filter=None, step=QUIET_MS, recursive=recursive,
-                                        stop_event=self.stopping, force_polling=self.force_polling,
+                                        stop_event=self.stopping, force_polling=force_polling,
                                         raise_interrupt=False):
             found = {}
             for change, path in changes:
