@@ -177,6 +177,35 @@ def test_a_title_edit_while_the_search_index_is_made_is_not_a_whole_build(fixtur
     assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "full")
 
 
+def test_a_new_article_changes_only_the_article_pages_that_list_it(fixture_site, tmp_path, monkeypatch):
+    """An article page lists its category's articles nearest in time
+    (render.listings.nearest_in_time), not the newest: a new article changes
+    the two pages nearest it, not every article page of its category."""
+    from portal.build.devserver import Preview
+
+    monkeypatch.chdir(fixture_site.root)
+    many_articles(fixture_site)
+    preview = Preview(str(ROOT / "pelicanconf.py"),
+                      PATH=str(fixture_site.content), OUTPUT_PATH=str(fixture_site.output),
+                      CACHE_PATH=str(fixture_site.root / "cache"))
+    assert preview.rebuild()
+    preview.finish()
+
+    def article_pages():
+        return {path.name: path.stat().st_ino for path in (fixture_site.output / "tin-co-so").glob("tin-*.html")}
+
+    before = article_pages()
+    fixture_site.write("tin-co-so/tin-moi.md", article(title="Tin mới nhất tháng sáu", slug="tin-moi",
+                                                       date="2024-06-01", body="Nội dung tin mới."))
+    later(fixture_site.content / "tin-co-so" / "tin-moi.md")
+    assert preview.rebuild() and preview.last.startswith("re-rendered ")
+    preview.finish()
+    after = article_pages()
+    assert {name for name in after if before.get(name) != after[name]} == {
+        "tin-moi.html", "tin-so-24.html", "tin-so-23.html"}  # itself; the two before it
+    assert html_of(fixture_site.output) == clean_build_of(fixture_site, tmp_path / "full")
+
+
 # Body edits that change pages other than the article's own, which lists
 # show it on: (the body before, the body after).
 BODY_SHOWN_ELSEWHERE = {
