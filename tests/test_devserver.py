@@ -61,14 +61,10 @@ def test_preview_server_serves_on_loopback_and_rebuilds_on_change(tmp_path):
 
 
 def test_a_body_edit_re_renders_only_that_page_and_the_rest_stays(fixture_site, monkeypatch):
-    from portal.build.devserver import Preview
-
     monkeypatch.chdir(fixture_site.root)
     edited = fixture_site.write("tin-co-so/a.md", article(title="Tin một", summary="Tóm tắt."))
     fixture_site.write("tin-co-so/b.md", article(title="Tin hai", summary="Tóm tắt."))
-    preview = Preview(str(ROOT / "pelicanconf.py"),
-                      PATH=str(fixture_site.content), OUTPUT_PATH=str(fixture_site.output),
-                      CACHE_PATH=str(fixture_site.root / "cache"))
+    preview = preview_of(fixture_site)
     assert preview.rebuild() and preview.last == "rebuilt"
     other = fixture_site.output / "tin-co-so" / "tin-hai.html"
     other_inode = other.stat().st_ino
@@ -110,13 +106,11 @@ def html_of(output) -> dict[str, str]:
 
 
 def test_title_and_summary_edits_re_render_what_a_full_build_would_change(fixture_site, tmp_path, monkeypatch):
-    from portal.build.devserver import PREVIEW_SETTINGS, Preview
+    from portal.build.devserver import PREVIEW_SETTINGS
 
     monkeypatch.chdir(fixture_site.root)
     texts = many_articles(fixture_site)
-    preview = Preview(str(ROOT / "pelicanconf.py"),
-                      PATH=str(fixture_site.content), OUTPUT_PATH=str(fixture_site.output),
-                      CACHE_PATH=str(fixture_site.root / "cache"))
+    preview = preview_of(fixture_site)
     assert preview.rebuild() and preview.last == "rebuilt"
     edited = fixture_site.content / "tin-co-so" / "tin-12.md"
     edits = [
@@ -149,14 +143,11 @@ def test_a_title_edit_while_the_search_index_is_made_is_not_a_whole_build(fixtur
     """Pagefind, run in the background after an edit, reads the pages through
     links to them in a work folder of output/pagefind/: an edit saved
     meanwhile must not take them for pages of the site."""
-    from portal.build.devserver import Preview
     from portal.build.preview import pages_linking_to
 
     monkeypatch.chdir(fixture_site.root)
     texts = many_articles(fixture_site)
-    preview = Preview(str(ROOT / "pelicanconf.py"),
-                      PATH=str(fixture_site.content), OUTPUT_PATH=str(fixture_site.output),
-                      CACHE_PATH=str(fixture_site.root / "cache"))
+    preview = preview_of(fixture_site)
     assert preview.rebuild()
     preview.finish()
     address = preview.pages_of[str(fixture_site.content / "tin-co-so" / "tin-12.md")][1]
@@ -181,13 +172,9 @@ def test_a_new_article_changes_only_the_article_pages_that_list_it(fixture_site,
     """An article page lists its category's articles nearest in time
     (render.listings.nearest_in_time), not the newest: a new article changes
     the two pages nearest it, not every article page of its category."""
-    from portal.build.devserver import Preview
-
     monkeypatch.chdir(fixture_site.root)
     many_articles(fixture_site)
-    preview = Preview(str(ROOT / "pelicanconf.py"),
-                      PATH=str(fixture_site.content), OUTPUT_PATH=str(fixture_site.output),
-                      CACHE_PATH=str(fixture_site.root / "cache"))
+    preview = preview_of(fixture_site)
     assert preview.rebuild()
     preview.finish()
 
@@ -253,9 +240,7 @@ def test_a_quick_second_edit_does_not_wait_for_the_search_index(fixture_site, mo
     monkeypatch.setattr(devserver, "build_search_index", slow_index)
     monkeypatch.chdir(fixture_site.root)
     edited = fixture_site.write("tin-co-so/a.md", article(title="Tin một", summary="Tóm tắt."))
-    preview = devserver.Preview(str(ROOT / "pelicanconf.py"),
-                                PATH=str(fixture_site.content), OUTPUT_PATH=str(fixture_site.output),
-                                CACHE_PATH=str(fixture_site.root / "cache"))
+    preview = preview_of(fixture_site)
     assert preview.rebuild() and preview.last == "rebuilt"
     for number in (1, 2):
         edited.write_text(edited.read_text(encoding="utf-8") + f"\nĐoạn {number}.\n", encoding="utf-8")
